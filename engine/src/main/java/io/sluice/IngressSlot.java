@@ -1,0 +1,36 @@
+package io.sluice;
+
+/**
+ * One pre-allocated ring entry. Publishers fill the input fields; the sequencer, the ring's first
+ * consumer, stamps {@link #watermarkMs} and {@link #shard}; shard processors, gated on the sequencer,
+ * only read. The ring's sequence hand-offs order these writes (a store-release of the producer's or
+ * sequencer's sequence, a load-acquire by the next stage), so the fields are plain.
+ */
+final class IngressSlot
+{
+    static final int EVENT = 0;
+    /** Re-evaluate one pipeline's watermark (idle partitions) without an event. */
+    static final int TICK = 1;
+    /** End of input: every pipeline's watermark goes to +∞. */
+    static final int END_OF_INPUT = 2;
+
+    int type;
+    int pipeline;
+    long eventTimeMs;
+    long value;
+    int partition;
+    long sourcePosition;
+    int keyTag;
+    long keyLong;
+    long keyHash;
+    int keyLength;
+    final char[] keyChars;
+
+    long watermarkMs;
+    int shard;
+
+    IngressSlot(final int maxKeyLength)
+    {
+        keyChars = new char[maxKeyLength];
+    }
+}

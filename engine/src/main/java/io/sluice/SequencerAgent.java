@@ -1,0 +1,129 @@
+package io.sluice;
+
+import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import io.sluice.time.WatermarkTracker;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+
+/**
+ * The ring's first consumer and the engine's single point of order. For each slot, in ring order, it
+ * computes the pipeline's watermark after the event and the shard that owns the key, and stamps both
+ * into the slot before shards may read it. Watermarks are therefore computed once, from one order,
+ * whatever the number of shards.
+ *
+ * <p>Idle partitions are a matter of processing time: on a deadline it re-publishes a TICK for the
+ * pipeline so that the re-evaluated watermark travels through the ring in order like everything else.
+ */
+final class SequencerAgent implements Agent, EventPoller.Handler<IngressSlot>
+{
+    private static final int BATCH_LIMIT = 1024;
+    private static final long IDLE_CHECK_INTERVAL_NS = 1_000_000L;
+
+    private final RingBuffer<IngressSlot> ring;
+    private final EventPoller<IngressSlot> poller;
+    private final WatermarkTracker[] trackers;
+    private final boolean[] tickPending;
+    private final int shardCount;
+    private final NanoClock clock;
+    private final boolean anyIdleness;
+    private long nowNs;
+    private long nextIdleCheckNs;
+    private int batchCount;
+
+    SequencerAgent(
+        final RingBuffer<IngressSlot> ring,
+        final EventPoller<IngressSlot> poller,
+        final WatermarkTracker[] trackers,
+        final int shardCount,
+        final NanoClock clock)
+    {
+        this.ring = ring;
+        this.poller = poller;
+        this.trackers = trackers;
+        this.tickPending = new boolean[trackers.length];
+        this.shardCount = shardCount;
+        this.clock = clock;
+        boolean idleness = false;
+        for (final WatermarkTracker tracker : trackers)
+        {
+            idleness |= tracker.hasIdleness();
+        }
+        this.anyIdleness = idleness;
+    }
+
+    public String roleName()
+    {
+        return "sluice-sequencer";
+    }
+
+    public int doWork() throws Exception
+    {
+        nowNs = clock.nanoTime();
+        batchCount = 0;
+        poller.poll(this);
+        int workCount = batchCount;
+        if (anyIdleness && nowNs >= nextIdleCheckNs)
+        {
+            nextIdleCheckNs = nowNs + IDLE_CHECK_INTERVAL_NS;
+            workCount += publishIdleTicks();
+        }
+        return workCount;
+    }
+
+    public boolean onEvent(final IngressSlot slot, final long sequence, final boolean endOfBatch)
+    {
+        switch (slot.type)
+        {
+            case IngressSlot.EVENT:
+                slot.watermarkMs = trackers[slot.pipeline].onEvent(slot.partition, slot.eventTimeMs, nowNs);
+                slot.shard = shardOf(slot.keyHash, shardCount);
+                break;
+
+            case IngressSlot.TICK:
+                tickPending[slot.pipeline] = false;
+                slot.watermarkMs = trackers[slot.pipeline].onTick(nowNs);
+                break;
+
+            default:
+                break;
+        }
+        // Bounded batches let shards start on the first slots while a large backlog is stamped.
+        return ++batchCount < BATCH_LIMIT;
+    }
+
+    /** Maps a well-mixed 64-bit hash to [0, shardCount) by multiply-high: no division on the hot path. */
+    static int shardOf(final long keyHash, final int shardCount)
+    {
+        return (int)(((keyHash >>> 32) * shardCount) >>> 32);
+    }
+
+    private int publishIdleTicks()
+    {
+        int published = 0;
+        for (int p = 0; p < trackers.length; p++)
+        {
+            if (!tickPending[p] && nowNs >= trackers[p].nextIdleDeadlineNs())
+            {
+                try
+                {
+                    // Never block here: this thread is a consumer of the same ring. A full ring means
+                    // traffic, and traffic re-evaluates idleness anyway; try again next check.
+                    final long sequence = ring.tryNext();
+                    final IngressSlot slot = ring.get(sequence);
+                    slot.type = IngressSlot.TICK;
+                    slot.pipeline = p;
+                    ring.publish(sequence);
+                    tickPending[p] = true;
+                    published++;
+                }
+                catch (final InsufficientCapacityException ignore)
+                {
+                    break;
+                }
+            }
+        }
+        return published;
+    }
+}

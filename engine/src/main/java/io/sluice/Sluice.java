@@ -1,0 +1,595 @@
+package io.sluice;
+
+import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import io.sluice.state.KeyDictionary;
+import io.sluice.time.WatermarkTracker;
+import io.sluice.window.AccumulatorLayout;
+import io.sluice.window.KeyTags;
+import io.sluice.window.Output;
+import io.sluice.window.OutputSequence;
+import io.sluice.window.SessionWindowOperator;
+import io.sluice.window.SlicingWindowOperator;
+import io.sluice.window.WindowOperator;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * An embedded Sluice engine: named event-time windowing pipelines behind one ingress ring.
+ *
+ * <pre>
+ *  publishers ──► ingress ring (Disruptor, multi-producer) ──► sequencer ──► shard 0 … shard N-1
+ *                 capacity = backpressure                     watermark,     each: own keys by hash,
+ *                                                             owner shard    off-heap state, timers,
+ *                                                                            fires to listeners
+ * </pre>
+ *
+ * Shards read the ring behind the sequencer rather than from rings of their own: every shard sees
+ * every slot in one order, so watermarks reach idle shards with no broadcast, and no event is copied
+ * a second time. A shard skips a slot that is not its own in a few nanoseconds.
+ *
+ * <p>{@link #publish} blocks while the ring is full; {@link #tryPublish} returns false instead.
+ * Nothing is queued anywhere else. {@link #close()} is the end of input: it drains every accepted
+ * event, moves every watermark to +∞ so that every open window fires, then stops the threads.
+ * Publishing must stop before close is called; publishing after it throws.
+ */
+public final class Sluice implements AutoCloseable
+{
+    private final String[] pipelineNames;
+    private final Map<String, Integer> pipelineIds;
+    private final RingBuffer<IngressSlot> ring;
+    private final Sequence[] shardSequences;
+    private final ShardProcessor[] processors;
+    private final AgentRunner sequencerRunner;
+    private final AgentRunner[] shardRunners;
+    private final int maxKeyLength;
+    private final EngineFailure failure = new EngineFailure();
+    private final AtomicLong errorCount = new AtomicLong();
+    private volatile boolean closed;
+
+    private Sluice(final Builder builder)
+    {
+        final List<PipelineBuilder> pipelines = new ArrayList<>(builder.pipelines.values());
+        final int pipelineCount = pipelines.size();
+        pipelineNames = new String[pipelineCount];
+        pipelineIds = new HashMap<>();
+        for (int p = 0; p < pipelineCount; p++)
+        {
+            pipelineNames[p] = pipelines.get(p).name();
+            pipelineIds.put(pipelineNames[p], p);
+        }
+        maxKeyLength = builder.maxKeyLength;
+
+        // The ring's own wait strategy only matters to BatchEventProcessors, which we do not use:
+        // agents poll. Yielding keeps publish() free of the lock a blocking strategy would signal.
+        ring = RingBuffer.createMultiProducer(() -> new IngressSlot(maxKeyLength), builder.ringSize, new YieldingWaitStrategy());
+
+        final ErrorHandler listenerErrors = t ->
+        {
+            errorCount.incrementAndGet();
+            builder.errorHandler.onError(t);
+        };
+
+        final WatermarkTracker[] trackers = new WatermarkTracker[pipelineCount];
+        for (int p = 0; p < pipelineCount; p++)
+        {
+            final WatermarkSpec spec = pipelines.get(p).watermarks();
+            trackers[p] = new WatermarkTracker(spec.outOfOrdernessMs(), spec.idleTimeoutMs());
+        }
+
+        final EventPoller<IngressSlot> sequencerPoller = ring.newPoller();
+        processors = new ShardProcessor[builder.shards];
+        shardSequences = new Sequence[builder.shards];
+        shardRunners = new AgentRunner[builder.shards];
+        final ShardAgent[] shardAgents = new ShardAgent[builder.shards];
+        for (int s = 0; s < builder.shards; s++)
+        {
+            processors[s] = newShardProcessor(s, pipelines, builder, listenerErrors);
+            final EventPoller<IngressSlot> shardPoller = ring.newPoller(sequencerPoller.getSequence());
+            shardSequences[s] = shardPoller.getSequence();
+            shardAgents[s] = new ShardAgent(processors[s], shardPoller, failure);
+        }
+        // Publishers wait for the slowest shard; shards wait for the sequencer (their poller's gate).
+        ring.addGatingSequences(shardSequences);
+
+        final ErrorHandler agentErrors = t ->
+        {
+            failure.fail(t);
+            builder.errorHandler.onError(t);
+        };
+        sequencerRunner = new AgentRunner(
+            builder.waitStrategy.newIdleStrategy(), agentErrors, null,
+            new SequencerAgent(ring, sequencerPoller, trackers, builder.shards, new SystemNanoClock()));
+        for (int s = 0; s < builder.shards; s++)
+        {
+            shardRunners[s] = new AgentRunner(builder.waitStrategy.newIdleStrategy(), agentErrors, null, shardAgents[s]);
+        }
+    }
+
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    /** Publishes one event with a long key on partition 0; blocks while the ring is full. */
+    public void publish(final String pipeline, final long eventTimeMs, final long key, final long value)
+    {
+        publish(pipelineId(pipeline), 0, eventTimeMs, key, value);
+    }
+
+    /** Publishes one event with a text key on partition 0; blocks while the ring is full. */
+    public void publish(final String pipeline, final long eventTimeMs, final CharSequence key, final long value)
+    {
+        publish(pipelineId(pipeline), 0, eventTimeMs, key, value);
+    }
+
+    /** @return false, having accepted nothing, when the ring is full. */
+    public boolean tryPublish(final String pipeline, final long eventTimeMs, final long key, final long value)
+    {
+        return tryPublish(pipelineId(pipeline), 0, eventTimeMs, key, value);
+    }
+
+    /** @return false, having accepted nothing, when the ring is full. */
+    public boolean tryPublish(final String pipeline, final long eventTimeMs, final CharSequence key, final long value)
+    {
+        return tryPublish(pipelineId(pipeline), 0, eventTimeMs, key, value);
+    }
+
+    /** The id to use with the id-based publish methods, which skip the name lookup. */
+    public int pipelineId(final String pipeline)
+    {
+        final Integer id = pipeline == null ? null : pipelineIds.get(pipeline);
+        if (id == null)
+        {
+            throw new IllegalArgumentException("unknown pipeline '" + pipeline + "'; known: " + pipelineIds.keySet());
+        }
+        return id;
+    }
+
+    public void publish(final int pipelineId, final int partition, final long eventTimeMs, final long key, final long value)
+    {
+        checkEvent(pipelineId, partition, eventTimeMs);
+        fill(claimBlocking(), pipelineId, partition, eventTimeMs, KeyTags.LONG, key, null, value);
+    }
+
+    public void publish(final int pipelineId, final int partition, final long eventTimeMs, final CharSequence key, final long value)
+    {
+        checkEvent(pipelineId, partition, eventTimeMs);
+        checkKey(key);
+        fill(claimBlocking(), pipelineId, partition, eventTimeMs, KeyTags.TEXT, 0, key, value);
+    }
+
+    public boolean tryPublish(final int pipelineId, final int partition, final long eventTimeMs, final long key, final long value)
+    {
+        checkEvent(pipelineId, partition, eventTimeMs);
+        final long sequence = tryClaim();
+        if (sequence < 0)
+        {
+            return false;
+        }
+        fill(sequence, pipelineId, partition, eventTimeMs, KeyTags.LONG, key, null, value);
+        return true;
+    }
+
+    public boolean tryPublish(
+        final int pipelineId, final int partition, final long eventTimeMs, final CharSequence key, final long value)
+    {
+        checkEvent(pipelineId, partition, eventTimeMs);
+        checkKey(key);
+        final long sequence = tryClaim();
+        if (sequence < 0)
+        {
+            return false;
+        }
+        fill(sequence, pipelineId, partition, eventTimeMs, KeyTags.TEXT, 0, key, value);
+        return true;
+    }
+
+    /** Blocks until every shard has processed everything published before this call. */
+    public void flush()
+    {
+        awaitShards(ring.getCursor());
+    }
+
+    /** Windows fired so far by a pipeline, over all shards. */
+    public long resultCount(final String pipeline)
+    {
+        final int id = pipelineId(pipeline);
+        long total = 0;
+        for (final ShardProcessor processor : processors)
+        {
+            total += processor.output(id).resultCount();
+        }
+        return total;
+    }
+
+    /** Events sent to the late output so far by a pipeline, over all shards. */
+    public long lateCount(final String pipeline)
+    {
+        final int id = pipelineId(pipeline);
+        long total = 0;
+        for (final ShardProcessor processor : processors)
+        {
+            total += processor.output(id).lateCount();
+        }
+        return total;
+    }
+
+    /** Exceptions thrown by result or late listeners (reported to the error handler, then skipped). */
+    public long listenerErrorCount()
+    {
+        return errorCount.get();
+    }
+
+    public int shardCount()
+    {
+        return processors.length;
+    }
+
+    public List<String> pipelines()
+    {
+        return List.of(pipelineNames);
+    }
+
+    /** Drains, fires every open window (watermark +∞), stops the engine threads and frees state. */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        if (failure.cause() == null)
+        {
+            final long sequence = claimForClose();
+            final IngressSlot slot = ring.get(sequence);
+            slot.type = IngressSlot.END_OF_INPUT;
+            ring.publish(sequence);
+            awaitShards(sequence);
+        }
+        sequencerRunner.close();
+        for (final AgentRunner runner : shardRunners)
+        {
+            runner.close();
+        }
+        for (final ShardProcessor processor : processors)
+        {
+            processor.close();
+        }
+    }
+
+    ShardProcessor processor(final int shard)
+    {
+        return processors[shard];
+    }
+
+    Sluice startThreads()
+    {
+        AgentRunner.startOnThread(sequencerRunner);
+        for (final AgentRunner runner : shardRunners)
+        {
+            AgentRunner.startOnThread(runner);
+        }
+        return this;
+    }
+
+    private void checkEvent(final int pipelineId, final int partition, final long eventTimeMs)
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("Sluice is closed: publish before close()");
+        }
+        if (pipelineId < 0 || pipelineId >= pipelineNames.length)
+        {
+            throw new IllegalArgumentException("pipelineId must be in [0, " + pipelineNames.length + "): " + pipelineId);
+        }
+        if (partition < 0 || partition >= WatermarkTracker.MAX_PARTITIONS)
+        {
+            throw new IllegalArgumentException("partition must be in [0, " + WatermarkTracker.MAX_PARTITIONS + "): " + partition);
+        }
+        EventTimes.checkEventTime(eventTimeMs);
+    }
+
+    private void checkKey(final CharSequence key)
+    {
+        if (key == null)
+        {
+            throw new IllegalArgumentException("key must not be null");
+        }
+        final int length = key.length();
+        if (length == 0)
+        {
+            throw new IllegalArgumentException("key must not be empty");
+        }
+        if (length > maxKeyLength)
+        {
+            throw new IllegalArgumentException("key length " + length + " exceeds maxKeyLength " + maxKeyLength +
+                "; raise it with Sluice.builder().maxKeyLength(n)");
+        }
+    }
+
+    private long claimBlocking()
+    {
+        int attempts = 0;
+        while (true)
+        {
+            try
+            {
+                return ring.tryNext();
+            }
+            catch (final InsufficientCapacityException full)
+            {
+                // Backpressure: the ring is the only buffer. Spin briefly, then yield, then park.
+                failure.throwIfFailed();
+                if (closed)
+                {
+                    throw new IllegalStateException("Sluice closed while publishing");
+                }
+                attempts++;
+                if (attempts < 100)
+                {
+                    Thread.onSpinWait();
+                }
+                else if (attempts < 200)
+                {
+                    Thread.yield();
+                }
+                else
+                {
+                    LockSupport.parkNanos(50_000);
+                }
+            }
+        }
+    }
+
+    private long tryClaim()
+    {
+        failure.throwIfFailed();
+        try
+        {
+            return ring.tryNext();
+        }
+        catch (final InsufficientCapacityException full)
+        {
+            return -1;
+        }
+    }
+
+    private long claimForClose()
+    {
+        while (true)
+        {
+            try
+            {
+                return ring.tryNext();
+            }
+            catch (final InsufficientCapacityException full)
+            {
+                if (failure.cause() != null)
+                {
+                    throw new IllegalStateException("engine failed while closing", failure.cause());
+                }
+                LockSupport.parkNanos(50_000);
+            }
+        }
+    }
+
+    private void fill(
+        final long sequence,
+        final int pipelineId,
+        final int partition,
+        final long eventTimeMs,
+        final int keyTag,
+        final long keyLong,
+        final CharSequence keyText,
+        final long value)
+    {
+        final IngressSlot slot = ring.get(sequence);
+        slot.type = IngressSlot.EVENT;
+        slot.pipeline = pipelineId;
+        slot.partition = partition;
+        slot.eventTimeMs = eventTimeMs;
+        slot.value = value;
+        slot.sourcePosition = 0;
+        slot.keyTag = keyTag;
+        slot.keyLong = keyLong;
+        if (keyTag == KeyTags.TEXT)
+        {
+            final char[] chars = slot.keyChars;
+            final int length = keyText.length();
+            long h = 0;
+            for (int i = 0; i < length; i++)
+            {
+                final char c = keyText.charAt(i);
+                chars[i] = c;
+                h = 31 * h + c;
+            }
+            slot.keyLength = length;
+            slot.keyHash = KeyDictionary.mix(h);
+        }
+        else
+        {
+            slot.keyLength = 0;
+            slot.keyHash = KeyDictionary.mix(keyLong);
+        }
+        ring.publish(sequence);
+    }
+
+    private void awaitShards(final long sequence)
+    {
+        while (minShardSequence() < sequence)
+        {
+            final Throwable cause = failure.cause();
+            if (cause != null)
+            {
+                throw new IllegalStateException("Sluice engine failed: " + cause, cause);
+            }
+            LockSupport.parkNanos(20_000);
+        }
+    }
+
+    private long minShardSequence()
+    {
+        long min = Long.MAX_VALUE;
+        for (final Sequence sequence : shardSequences)
+        {
+            min = Math.min(min, sequence.get());
+        }
+        return min;
+    }
+
+    private static ShardProcessor newShardProcessor(
+        final int shard, final List<PipelineBuilder> pipelines, final Builder builder, final ErrorHandler listenerErrors)
+    {
+        final KeyDictionary dictionary = new KeyDictionary(builder.expectedKeysPerShard);
+        final OutputSequence outputSequence = new OutputSequence();
+        final WindowOperator[] operators = new WindowOperator[pipelines.size()];
+        final Output[] outputs = new Output[pipelines.size()];
+        for (int p = 0; p < pipelines.size(); p++)
+        {
+            final PipelineBuilder pipeline = pipelines.get(p);
+            outputs[p] = new Output(
+                pipeline.name(), p, shard, outputSequence, dictionary, new AccumulatorLayout(pipeline.aggregates()),
+                pipeline.resultListener(), pipeline.lateListener(), listenerErrors);
+            operators[p] = newOperator(pipeline, outputs[p], builder.expectedKeysPerShard);
+        }
+        return new ShardProcessor(shard, dictionary, operators, outputs);
+    }
+
+    static WindowOperator newOperator(final PipelineBuilder pipeline, final Output output, final int expectedKeys)
+    {
+        return pipeline.window().type() == WindowSpec.Type.SESSION ?
+            new SessionWindowOperator(pipeline.window(), pipeline.allowedLatenessMs(), output, expectedKeys) :
+            new SlicingWindowOperator(pipeline.window(), pipeline.allowedLatenessMs(), output, expectedKeys);
+    }
+
+    /** Fluent engine configuration; {@link #start()} validates it and starts the threads. */
+    public static final class Builder
+    {
+        private int shards = 1;
+        private int ringSize = 1 << 16;
+        private int maxKeyLength = 128;
+        private int expectedKeysPerShard = 1024;
+        private WaitStrategy waitStrategy = WaitStrategy.BACKOFF;
+        private ErrorHandler errorHandler = Throwable::printStackTrace;
+        private final Map<String, PipelineBuilder> pipelines = new LinkedHashMap<>();
+
+        private Builder()
+        {
+        }
+
+        /** Shard threads; each owns the keys whose hash maps to it. */
+        public Builder shards(final int shards)
+        {
+            if (shards < 1 || shards > 256)
+            {
+                throw new IllegalArgumentException("shards must be in [1, 256]: " + shards);
+            }
+            this.shards = shards;
+            return this;
+        }
+
+        /** Ingress ring capacity in events: the only buffer, hence the backpressure bound. A power of two. */
+        public Builder ringSize(final int ringSize)
+        {
+            if (ringSize < 2 || Integer.bitCount(ringSize) != 1 || ringSize > (1 << 26))
+            {
+                throw new IllegalArgumentException("ringSize must be a power of two in [2, 2^26]: " + ringSize);
+            }
+            this.ringSize = ringSize;
+            return this;
+        }
+
+        /** Longest text key in chars; every ring slot reserves this many chars. */
+        public Builder maxKeyLength(final int maxKeyLength)
+        {
+            if (maxKeyLength < 1 || maxKeyLength > 65_536)
+            {
+                throw new IllegalArgumentException("maxKeyLength must be in [1, 65536]: " + maxKeyLength);
+            }
+            this.maxKeyLength = maxKeyLength;
+            return this;
+        }
+
+        /** Initial state sizing per shard; tables grow beyond it (allocating only while they grow). */
+        public Builder expectedKeysPerShard(final int expectedKeys)
+        {
+            if (expectedKeys < 1 || expectedKeys > (1 << 24))
+            {
+                throw new IllegalArgumentException("expectedKeysPerShard must be in [1, 2^24]: " + expectedKeys);
+            }
+            this.expectedKeysPerShard = expectedKeys;
+            return this;
+        }
+
+        public Builder waitStrategy(final WaitStrategy waitStrategy)
+        {
+            if (waitStrategy == null)
+            {
+                throw new IllegalArgumentException("waitStrategy must not be null");
+            }
+            this.waitStrategy = waitStrategy;
+            return this;
+        }
+
+        /** Receives exceptions thrown by listeners (then skipped) and engine failures (then fatal). */
+        public Builder errorHandler(final ErrorHandler errorHandler)
+        {
+            if (errorHandler == null)
+            {
+                throw new IllegalArgumentException("errorHandler must not be null");
+            }
+            this.errorHandler = errorHandler;
+            return this;
+        }
+
+        public Builder pipeline(final String name, final Consumer<PipelineBuilder> configure)
+        {
+            if (name == null || name.isBlank())
+            {
+                throw new IllegalArgumentException("pipeline name must not be empty");
+            }
+            if (pipelines.containsKey(name))
+            {
+                throw new IllegalArgumentException("duplicate pipeline name '" + name + "'");
+            }
+            if (pipelines.size() == 65_535)
+            {
+                throw new IllegalArgumentException("at most 65535 pipelines");
+            }
+            final PipelineBuilder pipeline = new PipelineBuilder(name);
+            configure.accept(pipeline);
+            pipeline.conclude();
+            pipelines.put(name, pipeline);
+            return this;
+        }
+
+        /** Builds the engine without starting its threads: for tests that drive shards by hand. */
+        Sluice build()
+        {
+            if (pipelines.isEmpty())
+            {
+                throw new IllegalArgumentException("no pipelines: add one with pipeline(name, p -> ...)");
+            }
+            return new Sluice(this);
+        }
+
+        public Sluice start()
+        {
+            return build().startThreads();
+        }
+    }
+}

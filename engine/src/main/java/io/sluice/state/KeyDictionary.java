@@ -1,0 +1,261 @@
+package io.sluice.state;
+
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Interns text keys to dense int ids without allocating once a key is known, and gives the text back
+ * as a reusable {@link CharSequence} view. One per shard; the shard thread is its only writer.
+ *
+ * <pre>
+ *   index (open addressing, int per slot):  id + 1, or 0 when empty
+ *   records (off-heap arena, per id):       [hash: long][length: int][chars: 2 bytes each]
+ *   offsets (int per id):                   where the id's record starts in the arena
+ * </pre>
+ *
+ * Keys are never removed: a service's key space is its working set, and ids must stay stable for as
+ * long as any state refers to them.
+ */
+public final class KeyDictionary implements AutoCloseable
+{
+    private static final int RECORD_HASH_OFFSET = 0;
+    private static final int RECORD_LENGTH_OFFSET = 8;
+    private static final int RECORD_CHARS_OFFSET = 12;
+
+    private int[] index;
+    private int indexMask;
+    private int[] recordOffsets;
+    private int size;
+    private ByteBuffer arenaBytes;
+    private final UnsafeBuffer arena = new UnsafeBuffer(0, 0);
+    private int arenaUsed;
+    private final KeyView view = new KeyView();
+
+    public KeyDictionary(final int expectedKeys)
+    {
+        final int slots = BitUtil.findNextPositivePowerOfTwo(Math.max(16, expectedKeys * 2));
+        index = new int[slots];
+        indexMask = slots - 1;
+        recordOffsets = new int[Math.max(16, expectedKeys)];
+        arenaBytes = BufferUtil.allocateDirectAligned(BitUtil.findNextPositivePowerOfTwo(Math.max(1024, expectedKeys * 32)), 64);
+        arena.wrap(arenaBytes);
+    }
+
+    public int size()
+    {
+        return size;
+    }
+
+    /** Off-heap plus index bytes held; for state-size reporting. */
+    public long reservedBytes()
+    {
+        return (long)arena.capacity() + 4L * index.length + 4L * recordOffsets.length;
+    }
+
+    /**
+     * @param chars  the key's characters in [0, length).
+     * @param hash   {@link #hash(char[], int)} of the same characters (computed once by the publisher).
+     * @return the key's id, assigning the next id if it is new.
+     */
+    public int intern(final char[] chars, final int length, final long hash)
+    {
+        int slot = (int)hash & indexMask;
+        while (true)
+        {
+            final int entry = index[slot];
+            if (entry == 0)
+            {
+                return add(chars, length, hash, slot);
+            }
+            final int id = entry - 1;
+            if (matches(recordOffsets[id], chars, length, hash))
+            {
+                return id;
+            }
+            slot = (slot + 1) & indexMask;
+        }
+    }
+
+    /** A view of the key's text, valid until the next call of this method. */
+    public CharSequence text(final int id)
+    {
+        view.wrap(recordOffsets[id]);
+        return view;
+    }
+
+    /** The key's text written into {@code destination} from 0; returns its length. */
+    public int copyText(final int id, final char[] destination)
+    {
+        final int offset = recordOffsets[id];
+        final int length = arena.getInt(offset + RECORD_LENGTH_OFFSET);
+        for (int i = 0; i < length; i++)
+        {
+            destination[i] = arena.getChar(offset + RECORD_CHARS_OFFSET + (i << 1));
+        }
+        return length;
+    }
+
+    public void close()
+    {
+        if (arenaBytes != null)
+        {
+            BufferUtil.free(arenaBytes);
+            arenaBytes = null;
+            arena.wrap(0, 0);
+        }
+    }
+
+    /** The hash every publisher and the dictionary agree on: polynomial over chars, then mixed. */
+    public static long hash(final CharSequence text)
+    {
+        long h = 0;
+        for (int i = 0, length = text.length(); i < length; i++)
+        {
+            h = 31 * h + text.charAt(i);
+        }
+        return mix(h);
+    }
+
+    public static long hash(final char[] chars, final int length)
+    {
+        long h = 0;
+        for (int i = 0; i < length; i++)
+        {
+            h = 31 * h + chars[i];
+        }
+        return mix(h);
+    }
+
+    /** The murmur3 64-bit finaliser: every input bit affects every output bit. */
+    public static long mix(final long value)
+    {
+        long h = value;
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        h *= 0xC4CEB9FE1A85EC53L;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    private boolean matches(final int offset, final char[] chars, final int length, final long hash)
+    {
+        if (arena.getLong(offset + RECORD_HASH_OFFSET) != hash || arena.getInt(offset + RECORD_LENGTH_OFFSET) != length)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (arena.getChar(offset + RECORD_CHARS_OFFSET + (i << 1)) != chars[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int add(final char[] chars, final int length, final long hash, final int slot)
+    {
+        final int recordBytes = BitUtil.align(RECORD_CHARS_OFFSET + (length << 1), 8);
+        ensureArena(recordBytes);
+        final int offset = arenaUsed;
+        arena.putLong(offset + RECORD_HASH_OFFSET, hash);
+        arena.putInt(offset + RECORD_LENGTH_OFFSET, length);
+        for (int i = 0; i < length; i++)
+        {
+            arena.putChar(offset + RECORD_CHARS_OFFSET + (i << 1), chars[i]);
+        }
+        arenaUsed += recordBytes;
+
+        final int id = size++;
+        if (id == recordOffsets.length)
+        {
+            recordOffsets = java.util.Arrays.copyOf(recordOffsets, id << 1);
+        }
+        recordOffsets[id] = offset;
+        index[slot] = id + 1;
+        if (size * 2 > index.length)
+        {
+            rebuildIndex(index.length << 1);
+        }
+        return id;
+    }
+
+    private void ensureArena(final int bytes)
+    {
+        if (arenaUsed + bytes > arena.capacity())
+        {
+            final long newCapacity = Math.max((long)arena.capacity() << 1, BitUtil.align(arenaUsed + bytes, 1024));
+            if (newCapacity > Integer.MAX_VALUE - 64)
+            {
+                throw new IllegalStateException("key dictionary full: text keys exceed 2 GiB in one shard; use more shards");
+            }
+            final ByteBuffer newBytes = BufferUtil.allocateDirectAligned((int)newCapacity, 64);
+            final UnsafeBuffer newArena = new UnsafeBuffer(newBytes);
+            newArena.putBytes(0, arena, 0, arenaUsed);
+            BufferUtil.free(arenaBytes);
+            arenaBytes = newBytes;
+            arena.wrap(newBytes);
+        }
+    }
+
+    private void rebuildIndex(final int slots)
+    {
+        index = new int[slots];
+        indexMask = slots - 1;
+        for (int id = 0; id < size; id++)
+        {
+            int slot = (int)arena.getLong(recordOffsets[id] + RECORD_HASH_OFFSET) & indexMask;
+            while (index[slot] != 0)
+            {
+                slot = (slot + 1) & indexMask;
+            }
+            index[slot] = id + 1;
+        }
+    }
+
+    /** A flyweight over one record's chars. */
+    private final class KeyView implements CharSequence
+    {
+        private int offset;
+        private int length;
+
+        void wrap(final int recordOffset)
+        {
+            offset = recordOffset + RECORD_CHARS_OFFSET;
+            length = arena.getInt(recordOffset + RECORD_LENGTH_OFFSET);
+        }
+
+        public int length()
+        {
+            return length;
+        }
+
+        public char charAt(final int i)
+        {
+            if (i < 0 || i >= length)
+            {
+                throw new IndexOutOfBoundsException("index " + i + " outside key of length " + length);
+            }
+            return arena.getChar(offset + (i << 1));
+        }
+
+        public CharSequence subSequence(final int start, final int end)
+        {
+            return toString().subSequence(start, end);
+        }
+
+        public String toString()
+        {
+            final StringBuilder builder = new StringBuilder(length);
+            for (int i = 0; i < length; i++)
+            {
+                builder.append(arena.getChar(offset + (i << 1)));
+            }
+            return builder.toString();
+        }
+    }
+}

@@ -1,0 +1,303 @@
+package io.sluice.state;
+
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Open-addressing hash table over off-heap memory, keyed by two longs and a small tag, with a fixed-width
+ * value area per entry that callers read and write through {@link #buffer()}.
+ *
+ * <pre>
+ *   entry (stride = HEADER_BYTES + valueBytes, rounded up to 8)
+ *   0               8               16      20      24
+ *   +---------------+---------------+-------+-------+---------------------------+
+ *   |  key1 (long)  |  key2 (long)  |  tag  |  aux  |  value bytes ...          |
+ *   +---------------+---------------+-------+-------+---------------------------+
+ *   tag == 0 marks an empty slot; callers use tags >= 1 (e.g. key kind) as part of the key.
+ * </pre>
+ *
+ * Linear probing with backward-shift deletion keeps probe chains short without tombstones, so a table
+ * whose live size is stable never grows. Offsets returned are valid until the next insert (which may
+ * grow and rehash); no offset may be held across an insert.
+ */
+public final class OffHeapTable implements AutoCloseable
+{
+    public static final int HEADER_BYTES = 24;
+    public static final int KEY1_OFFSET = 0;
+    public static final int KEY2_OFFSET = 8;
+    public static final int TAG_OFFSET = 16;
+    public static final int AUX_OFFSET = 20;
+    public static final int NOT_FOUND = -1;
+
+    private static final int MIN_CAPACITY = 16;
+    private static final int MAX_LOAD_PERCENT = 60;
+
+    private final int valueBytes;
+    private final int stride;
+    private final int initialCapacity;
+    private ByteBuffer byteBuffer;
+    private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
+    private int capacity;
+    private int mask;
+    private int shift;
+    private int size;
+    private int resizeThreshold;
+
+    public OffHeapTable(final int valueBytes, final int initialCapacity)
+    {
+        if (valueBytes < 0)
+        {
+            throw new IllegalArgumentException("valueBytes must be >= 0: " + valueBytes);
+        }
+        this.valueBytes = valueBytes;
+        this.stride = BitUtil.align(HEADER_BYTES + valueBytes, 8);
+        this.initialCapacity = BitUtil.findNextPositivePowerOfTwo(Math.max(MIN_CAPACITY, initialCapacity));
+        allocate(this.initialCapacity);
+    }
+
+    /** The buffer entries live in; re-read after any insert, which may replace it. */
+    public UnsafeBuffer buffer()
+    {
+        return buffer;
+    }
+
+    public int valueOffset(final int entryOffset)
+    {
+        return entryOffset + HEADER_BYTES;
+    }
+
+    public int size()
+    {
+        return size;
+    }
+
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    public int strideBytes()
+    {
+        return stride;
+    }
+
+    public int valueBytes()
+    {
+        return valueBytes;
+    }
+
+    /** Off-heap bytes currently reserved by the table. */
+    public long reservedBytes()
+    {
+        return (long)capacity * stride;
+    }
+
+    public long key1(final int entryOffset)
+    {
+        return buffer.getLong(entryOffset + KEY1_OFFSET);
+    }
+
+    public long key2(final int entryOffset)
+    {
+        return buffer.getLong(entryOffset + KEY2_OFFSET);
+    }
+
+    public int tag(final int entryOffset)
+    {
+        return buffer.getInt(entryOffset + TAG_OFFSET);
+    }
+
+    public int aux(final int entryOffset)
+    {
+        return buffer.getInt(entryOffset + AUX_OFFSET);
+    }
+
+    public void aux(final int entryOffset, final int value)
+    {
+        buffer.putInt(entryOffset + AUX_OFFSET, value);
+    }
+
+    /** @return the entry offset, or {@link #NOT_FOUND}. */
+    public int find(final long key1, final long key2, final int tag)
+    {
+        final UnsafeBuffer buffer = this.buffer;
+        int index = home(key1, key2, tag);
+        while (true)
+        {
+            final int offset = index * stride;
+            final int slotTag = buffer.getInt(offset + TAG_OFFSET);
+            if (slotTag == 0)
+            {
+                return NOT_FOUND;
+            }
+            if (slotTag == tag && buffer.getLong(offset + KEY1_OFFSET) == key1 &&
+                buffer.getLong(offset + KEY2_OFFSET) == key2)
+            {
+                return offset;
+            }
+            index = (index + 1) & mask;
+        }
+    }
+
+    /**
+     * Inserts a key known to be absent; the value area and aux are zeroed.
+     *
+     * @return the new entry's offset.
+     */
+    public int insert(final long key1, final long key2, final int tag)
+    {
+        if (tag == 0)
+        {
+            throw new IllegalArgumentException("tag 0 is reserved for empty slots");
+        }
+        if (size + 1 > resizeThreshold)
+        {
+            rehash(capacity << 1);
+        }
+        final int offset = place(key1, key2, tag);
+        size++;
+        return offset;
+    }
+
+    /** Removes the entry at the given offset, shifting later members of its probe chain back. */
+    public void removeAt(final int entryOffset)
+    {
+        final UnsafeBuffer buffer = this.buffer;
+        int hole = entryOffset / stride;
+        int index = hole;
+        while (true)
+        {
+            index = (index + 1) & mask;
+            final int offset = index * stride;
+            final int tag = buffer.getInt(offset + TAG_OFFSET);
+            if (tag == 0)
+            {
+                break;
+            }
+            final int home = home(buffer.getLong(offset + KEY1_OFFSET), buffer.getLong(offset + KEY2_OFFSET), tag);
+            // Move the entry back into the hole unless its home lies cyclically within (hole, index].
+            final boolean homeBetween = hole <= index ? (hole < home && home <= index) : (hole < home || home <= index);
+            if (!homeBetween)
+            {
+                buffer.putBytes(hole * stride, buffer, offset, stride);
+                hole = index;
+            }
+        }
+        buffer.setMemory(hole * stride, stride, (byte)0);
+        size--;
+    }
+
+    /**
+     * Gives memory back once most entries are gone (e.g. after a burst of keys), never below the initial
+     * capacity. Called from housekeeping, not per event.
+     */
+    public void shrinkIfSparse()
+    {
+        if (capacity > initialCapacity && size * 8 < capacity)
+        {
+            int newCapacity = capacity;
+            while (newCapacity > initialCapacity && size * 4 < newCapacity)
+            {
+                newCapacity >>= 1;
+            }
+            rehash(Math.max(newCapacity, initialCapacity));
+        }
+    }
+
+    /** Visits every live entry; the visitor must not insert or remove. */
+    public void forEach(final EntryVisitor visitor)
+    {
+        for (int i = 0; i < capacity; i++)
+        {
+            final int offset = i * stride;
+            if (buffer.getInt(offset + TAG_OFFSET) != 0)
+            {
+                visitor.visit(offset);
+            }
+        }
+    }
+
+    public void clear()
+    {
+        buffer.setMemory(0, capacity * stride, (byte)0);
+        size = 0;
+    }
+
+    public void close()
+    {
+        if (byteBuffer != null)
+        {
+            BufferUtil.free(byteBuffer);
+            byteBuffer = null;
+            buffer.wrap(0, 0);
+        }
+    }
+
+    @FunctionalInterface
+    public interface EntryVisitor
+    {
+        void visit(int entryOffset);
+    }
+
+    private int home(final long key1, final long key2, final int tag)
+    {
+        long h = key1 * 0x9E3779B97F4A7C15L + key2;
+        h = (h ^ (h >>> 32)) * 0xD6E8FEB86659FD93L + tag;
+        h ^= h >>> 29;
+        // Fibonacci hashing: the top bits of the product are the best mixed.
+        return (int)((h * 0x9E3779B97F4A7C15L) >>> shift);
+    }
+
+    private int place(final long key1, final long key2, final int tag)
+    {
+        int index = home(key1, key2, tag);
+        while (buffer.getInt(index * stride + TAG_OFFSET) != 0)
+        {
+            index = (index + 1) & mask;
+        }
+        final int offset = index * stride;
+        buffer.putLong(offset + KEY1_OFFSET, key1);
+        buffer.putLong(offset + KEY2_OFFSET, key2);
+        buffer.putInt(offset + TAG_OFFSET, tag);
+        return offset;
+    }
+
+    private void allocate(final int newCapacity)
+    {
+        final long bytes = (long)newCapacity * stride;
+        if (bytes > Integer.MAX_VALUE - 64)
+        {
+            throw new IllegalStateException("state table full: " + newCapacity + " entries of " + stride +
+                " bytes exceed one 2 GiB region; use more shards");
+        }
+        byteBuffer = BufferUtil.allocateDirectAligned((int)bytes, 64);
+        buffer.wrap(byteBuffer);
+        buffer.setMemory(0, (int)bytes, (byte)0);
+        capacity = newCapacity;
+        mask = newCapacity - 1;
+        shift = 64 - Integer.numberOfTrailingZeros(newCapacity);
+        resizeThreshold = (int)((long)newCapacity * MAX_LOAD_PERCENT / 100);
+    }
+
+    private void rehash(final int newCapacity)
+    {
+        final ByteBuffer oldByteBuffer = byteBuffer;
+        final UnsafeBuffer old = new UnsafeBuffer(oldByteBuffer);
+        final int oldCapacity = capacity;
+        allocate(newCapacity);
+        for (int i = 0; i < oldCapacity; i++)
+        {
+            final int oldOffset = i * stride;
+            final int tag = old.getInt(oldOffset + TAG_OFFSET);
+            if (tag != 0)
+            {
+                final int offset = place(old.getLong(oldOffset + KEY1_OFFSET), old.getLong(oldOffset + KEY2_OFFSET), tag);
+                buffer.putBytes(offset + AUX_OFFSET, old, oldOffset + AUX_OFFSET, stride - AUX_OFFSET);
+            }
+        }
+        BufferUtil.free(oldByteBuffer);
+    }
+}

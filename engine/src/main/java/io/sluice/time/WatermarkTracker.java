@@ -1,0 +1,160 @@
+package io.sluice.time;
+
+import java.util.Arrays;
+
+/**
+ * One pipeline's watermark, as Flink's bounded-out-of-orderness generator computes it, combined over
+ * source partitions: per partition {@code max_t_seen - bound - 1}; the pipeline watermark is the
+ * minimum over partitions that are not idle, and never goes back.
+ *
+ * <p>A partition exists from its first event on. It turns idle when no event has arrived on it for
+ * the idle timeout (processing time, read by the caller once per duty cycle) and active again with its
+ * next event. While every partition is idle the watermark holds, as in Flink.
+ */
+public final class WatermarkTracker
+{
+    public static final int MAX_PARTITIONS = 4096;
+
+    private final long outOfOrdernessMs;
+    private final long idleTimeoutNs;
+    private long[] maxEventTimeMs = new long[4];
+    private long[] lastEventNs = new long[4];
+    private boolean[] idle = new boolean[4];
+    private boolean[] seen = new boolean[4];
+    private int partitionLimit;
+    private long watermarkMs = Long.MIN_VALUE;
+
+    public WatermarkTracker(final long outOfOrdernessMs, final long idleTimeoutMs)
+    {
+        this.outOfOrdernessMs = outOfOrdernessMs;
+        this.idleTimeoutNs = idleTimeoutMs * 1_000_000L;
+    }
+
+    public long watermarkMs()
+    {
+        return watermarkMs;
+    }
+
+    public boolean hasIdleness()
+    {
+        return idleTimeoutNs > 0;
+    }
+
+    /** @return the watermark after this event. */
+    public long onEvent(final int partition, final long eventTimeMs, final long nowNs)
+    {
+        if (partition >= partitionLimit)
+        {
+            ensurePartition(partition);
+        }
+        if (!seen[partition])
+        {
+            seen[partition] = true;
+            maxEventTimeMs[partition] = eventTimeMs;
+        }
+        else if (eventTimeMs > maxEventTimeMs[partition])
+        {
+            maxEventTimeMs[partition] = eventTimeMs;
+        }
+        lastEventNs[partition] = nowNs;
+        idle[partition] = false;
+        return recompute(nowNs);
+    }
+
+    /** Re-evaluates idleness without an event. @return the watermark now. */
+    public long onTick(final long nowNs)
+    {
+        return recompute(nowNs);
+    }
+
+    /**
+     * The earliest processing time at which an active partition turns idle, or Long.MAX_VALUE. Only a
+     * partition going idle while another is active can move the watermark, so with fewer than two
+     * active partitions there is nothing to wait for.
+     */
+    public long nextIdleDeadlineNs()
+    {
+        if (idleTimeoutNs <= 0)
+        {
+            return Long.MAX_VALUE;
+        }
+        long deadline = Long.MAX_VALUE;
+        int active = 0;
+        for (int p = 0; p < partitionLimit; p++)
+        {
+            if (seen[p] && !idle[p])
+            {
+                active++;
+                deadline = Math.min(deadline, lastEventNs[p] + idleTimeoutNs);
+            }
+        }
+        return active >= 2 ? deadline : Long.MAX_VALUE;
+    }
+
+    public int partitionCount()
+    {
+        int count = 0;
+        for (int p = 0; p < partitionLimit; p++)
+        {
+            if (seen[p])
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    public boolean isIdle(final int partition)
+    {
+        return partition < partitionLimit && idle[partition];
+    }
+
+    public long partitionWatermarkMs(final int partition)
+    {
+        return partition < partitionLimit && seen[partition] ? maxEventTimeMs[partition] - outOfOrdernessMs - 1 : Long.MIN_VALUE;
+    }
+
+    private long recompute(final long nowNs)
+    {
+        long min = Long.MAX_VALUE;
+        boolean anyActive = false;
+        for (int p = 0; p < partitionLimit; p++)
+        {
+            if (!seen[p])
+            {
+                continue;
+            }
+            if (idleTimeoutNs > 0 && !idle[p] && nowNs - lastEventNs[p] >= idleTimeoutNs)
+            {
+                idle[p] = true;
+            }
+            if (!idle[p])
+            {
+                anyActive = true;
+                min = Math.min(min, maxEventTimeMs[p] - outOfOrdernessMs - 1);
+            }
+        }
+        if (anyActive && min > watermarkMs)
+        {
+            watermarkMs = min;
+        }
+        return watermarkMs;
+    }
+
+    private void ensurePartition(final int partition)
+    {
+        if (partition < 0 || partition >= MAX_PARTITIONS)
+        {
+            throw new IllegalArgumentException("partition must be in [0, " + MAX_PARTITIONS + "): " + partition);
+        }
+        final int length = Math.max(maxEventTimeMs.length, Integer.highestOneBit(partition) << 1);
+        if (length > maxEventTimeMs.length)
+        {
+            maxEventTimeMs = Arrays.copyOf(maxEventTimeMs, length);
+            lastEventNs = Arrays.copyOf(lastEventNs, length);
+            idle = Arrays.copyOf(idle, length);
+            seen = Arrays.copyOf(seen, length);
+        }
+        partitionLimit = Math.max(partitionLimit, partition + 1);
+    }
+}

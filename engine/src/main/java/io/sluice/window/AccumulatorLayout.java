@@ -1,0 +1,161 @@
+package io.sluice.window;
+
+import io.sluice.Aggregate;
+import io.sluice.PrimitiveAggregate;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Byte layout of one accumulator and the operations on it.
+ *
+ * <pre>
+ *   0        8        16       24       32
+ *   +--------+--------+--------+--------+------------------------------+
+ *   | count  |  sum   |  min   |  max   | custom aggregates, in order  |
+ *   +--------+--------+--------+--------+------------------------------+
+ * </pre>
+ *
+ * The built-in block is always maintained (see {@link io.sluice.Aggregates}); custom aggregates follow
+ * at fixed offsets.
+ */
+public final class AccumulatorLayout
+{
+    public static final int COUNT_OFFSET = 0;
+    public static final int SUM_OFFSET = 8;
+    public static final int MIN_OFFSET = 16;
+    public static final int MAX_OFFSET = 24;
+    public static final int BUILTIN_BYTES = 32;
+
+    private final Aggregate[] declared;
+    private final PrimitiveAggregate[] customs;
+    private final int[] customOffsets;
+    private final int[] declaredCustomIndex;
+    private final int bytes;
+
+    public AccumulatorLayout(final Aggregate[] declared)
+    {
+        this.declared = declared.clone();
+        int customCount = 0;
+        for (final Aggregate aggregate : declared)
+        {
+            if (aggregate.kind() == Aggregate.Kind.CUSTOM)
+            {
+                customCount++;
+            }
+        }
+        customs = new PrimitiveAggregate[customCount];
+        customOffsets = new int[customCount];
+        declaredCustomIndex = new int[declared.length];
+        int offset = BUILTIN_BYTES;
+        int c = 0;
+        for (int i = 0; i < declared.length; i++)
+        {
+            declaredCustomIndex[i] = -1;
+            if (declared[i].kind() == Aggregate.Kind.CUSTOM)
+            {
+                customs[c] = declared[i].custom();
+                customOffsets[c] = offset;
+                declaredCustomIndex[i] = c;
+                offset += org.agrona.BitUtil.align(customs[c].accumulatorBytes(), 8);
+                c++;
+            }
+        }
+        bytes = offset;
+    }
+
+    public int bytes()
+    {
+        return bytes;
+    }
+
+    public int aggregateCount()
+    {
+        return declared.length;
+    }
+
+    public Aggregate aggregate(final int index)
+    {
+        return declared[index];
+    }
+
+    /** Initialises an accumulator holding exactly one value. */
+    public void first(final MutableDirectBuffer buffer, final int offset, final long value)
+    {
+        buffer.putLong(offset + COUNT_OFFSET, 1);
+        buffer.putLong(offset + SUM_OFFSET, value);
+        buffer.putLong(offset + MIN_OFFSET, value);
+        buffer.putLong(offset + MAX_OFFSET, value);
+        for (int i = 0; i < customs.length; i++)
+        {
+            customs[i].reset(buffer, offset + customOffsets[i]);
+            customs[i].add(buffer, offset + customOffsets[i], value);
+        }
+    }
+
+    public void add(final MutableDirectBuffer buffer, final int offset, final long value)
+    {
+        buffer.putLong(offset + COUNT_OFFSET, buffer.getLong(offset + COUNT_OFFSET) + 1);
+        buffer.putLong(offset + SUM_OFFSET, buffer.getLong(offset + SUM_OFFSET) + value);
+        if (value < buffer.getLong(offset + MIN_OFFSET))
+        {
+            buffer.putLong(offset + MIN_OFFSET, value);
+        }
+        if (value > buffer.getLong(offset + MAX_OFFSET))
+        {
+            buffer.putLong(offset + MAX_OFFSET, value);
+        }
+        for (int i = 0; i < customs.length; i++)
+        {
+            customs[i].add(buffer, offset + customOffsets[i], value);
+        }
+    }
+
+    /** The empty accumulator: count 0, and min/max at their identities. */
+    public void clear(final MutableDirectBuffer buffer, final int offset)
+    {
+        buffer.putLong(offset + COUNT_OFFSET, 0);
+        buffer.putLong(offset + SUM_OFFSET, 0);
+        buffer.putLong(offset + MIN_OFFSET, Long.MAX_VALUE);
+        buffer.putLong(offset + MAX_OFFSET, Long.MIN_VALUE);
+        for (int i = 0; i < customs.length; i++)
+        {
+            customs[i].reset(buffer, offset + customOffsets[i]);
+        }
+    }
+
+    public void merge(final MutableDirectBuffer target, final int targetOffset, final DirectBuffer source, final int sourceOffset)
+    {
+        target.putLong(targetOffset + COUNT_OFFSET, target.getLong(targetOffset + COUNT_OFFSET) + source.getLong(sourceOffset + COUNT_OFFSET));
+        target.putLong(targetOffset + SUM_OFFSET, target.getLong(targetOffset + SUM_OFFSET) + source.getLong(sourceOffset + SUM_OFFSET));
+        target.putLong(targetOffset + MIN_OFFSET, Math.min(target.getLong(targetOffset + MIN_OFFSET), source.getLong(sourceOffset + MIN_OFFSET)));
+        target.putLong(targetOffset + MAX_OFFSET, Math.max(target.getLong(targetOffset + MAX_OFFSET), source.getLong(sourceOffset + MAX_OFFSET)));
+        for (int i = 0; i < customs.length; i++)
+        {
+            customs[i].merge(target, targetOffset + customOffsets[i], source, sourceOffset + customOffsets[i]);
+        }
+    }
+
+    public long count(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + COUNT_OFFSET);
+    }
+
+    /** The declared aggregate's result, by declaration index. */
+    public long value(final DirectBuffer buffer, final int offset, final int aggregateIndex)
+    {
+        switch (declared[aggregateIndex].kind())
+        {
+            case COUNT:
+                return buffer.getLong(offset + COUNT_OFFSET);
+            case SUM:
+                return buffer.getLong(offset + SUM_OFFSET);
+            case MIN:
+                return buffer.getLong(offset + MIN_OFFSET);
+            case MAX:
+                return buffer.getLong(offset + MAX_OFFSET);
+            default:
+                final int c = declaredCustomIndex[aggregateIndex];
+                return customs[c].result(buffer, offset + customOffsets[c]);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.sluice.window;
+
+/** A shard's output sequence, shared by all its pipelines: (shard, sequence) names every output once. */
+public final class OutputSequence
+{
+    private long next;
+
+    public long next()
+    {
+        return next++;
+    }
+
+    /** The sequence the next output will take. */
+    public long peek()
+    {
+        return next;
+    }
+
+    public void reset(final long next)
+    {
+        this.next = next;
+    }
+}

@@ -1,0 +1,287 @@
+package io.sluice.window;
+
+import io.sluice.WindowSpec;
+import io.sluice.state.OffHeapTable;
+import io.sluice.state.TimerQueue;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Event-time session windows with Flink's merging rules: an event opens [t, t + gap); sessions that
+ * overlap or touch it ({@code a.start <= b.end && a.end >= b.start}) merge with it into one.
+ *
+ * <pre>
+ *   heads:    (key)        -> start of the key's first session
+ *   sessions: (key, start) -> [end][next session's start][accumulator]   aux = firings of this extent
+ *
+ *   key k:  head ──► [s0,e0) ──► [s1,e1) ──► none       sorted by start, disjoint, not touching
+ * </pre>
+ *
+ * Lateness follows {@code WindowOperator} for merging assigners: the event's window is merged first,
+ * then the merged window is judged, so an event that would be late alone is kept when it joins a live
+ * session. A firing number counts emissions of one exact (key, start, end): a merge that changes the
+ * extent makes a new window, numbered from 0 again. Timers carry the session start and are validated
+ * against the session's current end when they pop, since merging leaves the old ones stale.
+ */
+public final class SessionWindowOperator implements WindowOperator
+{
+    private static final int FIRE = 0;
+    private static final int CLEANUP = 1;
+    private static final long NONE = Long.MIN_VALUE;
+
+    private static final int END_OFFSET = 0;
+    private static final int NEXT_OFFSET = 8;
+    private static final int ACCUMULATOR_OFFSET = 16;
+
+    private final long gapMs;
+    private final long latenessMs;
+    private final AccumulatorLayout layout;
+    private final Output output;
+    private final OffHeapTable heads;
+    private final OffHeapTable sessions;
+    private final TimerQueue timers;
+    private final UnsafeBuffer scratch;
+    private long[] mergedStarts = new long[8];
+
+    public SessionWindowOperator(final WindowSpec window, final long allowedLatenessMs, final Output output, final int expectedKeys)
+    {
+        if (window.type() != WindowSpec.Type.SESSION)
+        {
+            throw new IllegalArgumentException("SessionWindowOperator needs a session window: " + window);
+        }
+        this.gapMs = window.gapMs();
+        this.latenessMs = allowedLatenessMs;
+        this.output = output;
+        this.layout = output.layout();
+        this.heads = new OffHeapTable(8, expectedKeys);
+        this.sessions = new OffHeapTable(ACCUMULATOR_OFFSET + layout.bytes(), expectedKeys * 2);
+        this.timers = new TimerQueue(expectedKeys * 2);
+        this.scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(org.agrona.BitUtil.align(layout.bytes(), 64), 64));
+    }
+
+    public void onElement(
+        final int keyTag, final long keyId, final long eventTimeMs, final long value, final int partition, final long watermarkMs)
+    {
+        final long newStart = eventTimeMs;
+        final long newEnd = eventTimeMs + gapMs;
+
+        // Walk the sorted list to the first session that can touch [newStart, newEnd).
+        long previous = NONE;
+        long current = head(keyTag, keyId);
+        while (current != NONE && endOf(keyTag, keyId, current) < newStart)
+        {
+            previous = current;
+            current = nextOf(keyTag, keyId, current);
+        }
+
+        int mergedCount = 0;
+        long afterRun = current;
+        while (afterRun != NONE && afterRun <= newEnd)
+        {
+            if (mergedCount == mergedStarts.length)
+            {
+                mergedStarts = java.util.Arrays.copyOf(mergedStarts, mergedCount << 1);
+            }
+            mergedStarts[mergedCount++] = afterRun;
+            afterRun = nextOf(keyTag, keyId, afterRun);
+        }
+
+        if (mergedCount == 0)
+        {
+            if (newEnd - 1 + latenessMs <= watermarkMs)
+            {
+                output.late(keyTag, keyId, eventTimeMs, value, partition, watermarkMs);
+                return;
+            }
+            layout.clear(scratch, 0);
+            layout.add(scratch, 0, value);
+            insertSession(keyTag, keyId, previous, newStart, newEnd, afterRun, watermarkMs);
+            return;
+        }
+
+        final long firstStart = mergedStarts[0];
+        final int first = sessions.find(keyId, firstStart, keyTag);
+        final long firstEnd = sessions.buffer().getLong(sessions.valueOffset(first) + END_OFFSET);
+        if (mergedCount == 1 && firstStart <= newStart && firstEnd >= newEnd)
+        {
+            // Inside one session: the same window gets one more element, and re-fires if already due.
+            final int accumulator = sessions.valueOffset(first) + ACCUMULATOR_OFFSET;
+            layout.add(sessions.buffer(), accumulator, value);
+            if (firstEnd - 1 <= watermarkMs)
+            {
+                emit(keyTag, keyId, firstStart, firstEnd, first);
+            }
+            return;
+        }
+
+        layout.clear(scratch, 0);
+        layout.add(scratch, 0, value);
+        long mergedEnd = newEnd;
+        for (int i = 0; i < mergedCount; i++)
+        {
+            final int entry = sessions.find(keyId, mergedStarts[i], keyTag);
+            final int valueOffset = sessions.valueOffset(entry);
+            mergedEnd = Math.max(mergedEnd, sessions.buffer().getLong(valueOffset + END_OFFSET));
+            layout.merge(scratch, 0, sessions.buffer(), valueOffset + ACCUMULATOR_OFFSET);
+            sessions.removeAt(entry);
+        }
+        insertSession(keyTag, keyId, previous, Math.min(firstStart, newStart), mergedEnd, afterRun, watermarkMs);
+    }
+
+    public void onWatermark(final long watermarkMs)
+    {
+        final TimerQueue timers = this.timers;
+        boolean freed = false;
+        while (!timers.isEmpty() && timers.peekTime() <= watermarkMs)
+        {
+            final long time = timers.peekTime();
+            final int kind = timers.peekKind();
+            final long keyId = timers.peekKey();
+            final int keyTag = timers.peekTag();
+            final long start = timers.peekAux();
+            timers.poll();
+
+            final int entry = sessions.find(keyId, start, keyTag);
+            if (entry == OffHeapTable.NOT_FOUND)
+            {
+                continue;
+            }
+            final long end = sessions.buffer().getLong(sessions.valueOffset(entry) + END_OFFSET);
+            if (kind == FIRE)
+            {
+                if (end - 1 == time)
+                {
+                    emit(keyTag, keyId, start, end, entry);
+                }
+            }
+            else if (end - 1 + latenessMs == time)
+            {
+                unlink(keyTag, keyId, start, entry);
+                freed = true;
+            }
+        }
+        if (freed)
+        {
+            sessions.shrinkIfSparse();
+            heads.shrinkIfSparse();
+        }
+    }
+
+    public int liveEntries()
+    {
+        return sessions.size();
+    }
+
+    public long reservedBytes()
+    {
+        return heads.reservedBytes() + sessions.reservedBytes();
+    }
+
+    public int pendingTimers()
+    {
+        return timers.size();
+    }
+
+    public void close()
+    {
+        heads.close();
+        sessions.close();
+        BufferUtil.free(scratch.byteBuffer());
+    }
+
+    /** Inserts [start, end) with the accumulator in scratch between previous and next, then schedules it. */
+    private void insertSession(
+        final int keyTag, final long keyId, final long previous, final long start, final long end, final long next,
+        final long watermarkMs)
+    {
+        final int entry = sessions.insert(keyId, start, keyTag);
+        final int valueOffset = sessions.valueOffset(entry);
+        final UnsafeBuffer buffer = sessions.buffer();
+        buffer.putLong(valueOffset + END_OFFSET, end);
+        buffer.putLong(valueOffset + NEXT_OFFSET, next);
+        buffer.putBytes(valueOffset + ACCUMULATOR_OFFSET, scratch, 0, layout.bytes());
+        link(keyTag, keyId, previous, start);
+
+        timers.add(end - 1 + latenessMs, CLEANUP, keyId, keyTag, start);
+        if (end - 1 > watermarkMs)
+        {
+            timers.add(end - 1, FIRE, keyId, keyTag, start);
+        }
+        else
+        {
+            // Already due (allowed lateness): Flink's trigger fires on the element itself.
+            emit(keyTag, keyId, start, end, sessions.find(keyId, start, keyTag));
+        }
+    }
+
+    private void emit(final int keyTag, final long keyId, final long start, final long end, final int entry)
+    {
+        final int firing = sessions.aux(entry);
+        sessions.aux(entry, firing + 1);
+        output.result(keyTag, keyId, start, end, sessions.buffer(), sessions.valueOffset(entry) + ACCUMULATOR_OFFSET, firing);
+    }
+
+    private void link(final int keyTag, final long keyId, final long previous, final long start)
+    {
+        if (previous == NONE)
+        {
+            int head = heads.find(keyId, 0, keyTag);
+            if (head == OffHeapTable.NOT_FOUND)
+            {
+                head = heads.insert(keyId, 0, keyTag);
+            }
+            heads.buffer().putLong(heads.valueOffset(head), start);
+        }
+        else
+        {
+            final int entry = sessions.find(keyId, previous, keyTag);
+            sessions.buffer().putLong(sessions.valueOffset(entry) + NEXT_OFFSET, start);
+        }
+    }
+
+    private void unlink(final int keyTag, final long keyId, final long start, final int entry)
+    {
+        final long next = sessions.buffer().getLong(sessions.valueOffset(entry) + NEXT_OFFSET);
+        sessions.removeAt(entry);
+
+        final int head = heads.find(keyId, 0, keyTag);
+        final long headStart = heads.buffer().getLong(heads.valueOffset(head));
+        if (headStart == start)
+        {
+            if (next == NONE)
+            {
+                heads.removeAt(head);
+            }
+            else
+            {
+                heads.buffer().putLong(heads.valueOffset(head), next);
+            }
+            return;
+        }
+        long previous = headStart;
+        long current = nextOf(keyTag, keyId, previous);
+        while (current != start)
+        {
+            previous = current;
+            current = nextOf(keyTag, keyId, current);
+        }
+        final int previousEntry = sessions.find(keyId, previous, keyTag);
+        sessions.buffer().putLong(sessions.valueOffset(previousEntry) + NEXT_OFFSET, next);
+    }
+
+    private long head(final int keyTag, final long keyId)
+    {
+        final int head = heads.find(keyId, 0, keyTag);
+        return head == OffHeapTable.NOT_FOUND ? NONE : heads.buffer().getLong(heads.valueOffset(head));
+    }
+
+    private long endOf(final int keyTag, final long keyId, final long start)
+    {
+        return sessions.buffer().getLong(sessions.valueOffset(sessions.find(keyId, start, keyTag)) + END_OFFSET);
+    }
+
+    private long nextOf(final int keyTag, final long keyId, final long start)
+    {
+        return sessions.buffer().getLong(sessions.valueOffset(sessions.find(keyId, start, keyTag)) + NEXT_OFFSET);
+    }
+}
