@@ -1,10 +1,8 @@
 package io.sluice.state;
 
 import org.agrona.BitUtil;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteBuffer;
 
 /**
  * Interns text keys to dense int ids without allocating once a key is known, and gives the text back
@@ -29,7 +27,7 @@ public final class KeyDictionary implements AutoCloseable
     private int indexMask;
     private int[] recordOffsets;
     private int size;
-    private ByteBuffer arenaBytes;
+    private DirectMemory arenaMemory;
     private final UnsafeBuffer arena = new UnsafeBuffer(0, 0);
     private int arenaUsed;
     private final KeyView view = new KeyView();
@@ -40,8 +38,8 @@ public final class KeyDictionary implements AutoCloseable
         index = new int[slots];
         indexMask = slots - 1;
         recordOffsets = new int[Math.max(16, expectedKeys)];
-        arenaBytes = BufferUtil.allocateDirectAligned(BitUtil.findNextPositivePowerOfTwo(Math.max(1024, expectedKeys * 32)), 64);
-        arena.wrap(arenaBytes);
+        arenaMemory = new DirectMemory(BitUtil.findNextPositivePowerOfTwo(Math.max(1024, expectedKeys * 32)));
+        arena.wrap(arenaMemory.buffer());
     }
 
     public int size()
@@ -100,10 +98,10 @@ public final class KeyDictionary implements AutoCloseable
 
     public void close()
     {
-        if (arenaBytes != null)
+        if (arenaMemory != null)
         {
-            BufferUtil.free(arenaBytes);
-            arenaBytes = null;
+            arenaMemory.close();
+            arenaMemory = null;
             arena.wrap(0, 0);
         }
     }
@@ -193,12 +191,11 @@ public final class KeyDictionary implements AutoCloseable
             {
                 throw new IllegalStateException("key dictionary full: text keys exceed 2 GiB in one shard; use more shards");
             }
-            final ByteBuffer newBytes = BufferUtil.allocateDirectAligned((int)newCapacity, 64);
-            final UnsafeBuffer newArena = new UnsafeBuffer(newBytes);
-            newArena.putBytes(0, arena, 0, arenaUsed);
-            BufferUtil.free(arenaBytes);
-            arenaBytes = newBytes;
-            arena.wrap(newBytes);
+            final DirectMemory newMemory = new DirectMemory((int)newCapacity);
+            newMemory.buffer().putBytes(0, arena, 0, arenaUsed);
+            arenaMemory.close();
+            arenaMemory = newMemory;
+            arena.wrap(newMemory.buffer());
         }
     }
 

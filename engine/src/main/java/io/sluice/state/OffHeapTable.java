@@ -1,10 +1,8 @@
 package io.sluice.state;
 
 import org.agrona.BitUtil;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteBuffer;
 
 /**
  * Open-addressing hash table over off-heap memory, keyed by two longs and a small tag, with a fixed-width
@@ -38,7 +36,7 @@ public final class OffHeapTable implements AutoCloseable
     private final int valueBytes;
     private final int stride;
     private final int initialCapacity;
-    private ByteBuffer byteBuffer;
+    private DirectMemory memory;
     private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
     private int capacity;
     private int mask;
@@ -228,10 +226,10 @@ public final class OffHeapTable implements AutoCloseable
 
     public void close()
     {
-        if (byteBuffer != null)
+        if (memory != null)
         {
-            BufferUtil.free(byteBuffer);
-            byteBuffer = null;
+            memory.close();
+            memory = null;
             buffer.wrap(0, 0);
         }
     }
@@ -273,9 +271,8 @@ public final class OffHeapTable implements AutoCloseable
             throw new IllegalStateException("state table full: " + newCapacity + " entries of " + stride +
                 " bytes exceed one 2 GiB region; use more shards");
         }
-        byteBuffer = BufferUtil.allocateDirectAligned((int)bytes, 64);
-        buffer.wrap(byteBuffer);
-        buffer.setMemory(0, (int)bytes, (byte)0);
+        memory = new DirectMemory((int)bytes);
+        buffer.wrap(memory.buffer(), 0, (int)bytes);
         capacity = newCapacity;
         mask = newCapacity - 1;
         shift = 64 - Integer.numberOfTrailingZeros(newCapacity);
@@ -284,8 +281,8 @@ public final class OffHeapTable implements AutoCloseable
 
     private void rehash(final int newCapacity)
     {
-        final ByteBuffer oldByteBuffer = byteBuffer;
-        final UnsafeBuffer old = new UnsafeBuffer(oldByteBuffer);
+        final DirectMemory oldMemory = memory;
+        final UnsafeBuffer old = oldMemory.buffer();
         final int oldCapacity = capacity;
         allocate(newCapacity);
         for (int i = 0; i < oldCapacity; i++)
@@ -298,6 +295,6 @@ public final class OffHeapTable implements AutoCloseable
                 buffer.putBytes(offset + AUX_OFFSET, old, oldOffset + AUX_OFFSET, stride - AUX_OFFSET);
             }
         }
-        BufferUtil.free(oldByteBuffer);
+        oldMemory.close();
     }
 }

@@ -3,7 +3,7 @@ package io.sluice.window;
 import io.sluice.WindowSpec;
 import io.sluice.state.OffHeapTable;
 import io.sluice.state.TimerQueue;
-import org.agrona.BufferUtil;
+import io.sluice.state.DirectMemory;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -40,6 +40,7 @@ public final class SessionWindowOperator implements WindowOperator
     private final OffHeapTable heads;
     private final OffHeapTable sessions;
     private final TimerQueue timers;
+    private final DirectMemory scratchMemory;
     private final UnsafeBuffer scratch;
     private long[] mergedStarts = new long[8];
 
@@ -56,7 +57,8 @@ public final class SessionWindowOperator implements WindowOperator
         this.heads = new OffHeapTable(8, expectedKeys);
         this.sessions = new OffHeapTable(ACCUMULATOR_OFFSET + layout.bytes(), expectedKeys * 2);
         this.timers = new TimerQueue(expectedKeys * 2);
-        this.scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(org.agrona.BitUtil.align(layout.bytes(), 64), 64));
+        this.scratchMemory = new DirectMemory(layout.bytes());
+        this.scratch = scratchMemory.buffer();
     }
 
     public void onElement(
@@ -186,7 +188,7 @@ public final class SessionWindowOperator implements WindowOperator
     {
         heads.close();
         sessions.close();
-        BufferUtil.free(scratch.byteBuffer());
+        scratchMemory.close();
     }
 
     /** Inserts [start, end) with the accumulator in scratch between previous and next, then schedules it. */

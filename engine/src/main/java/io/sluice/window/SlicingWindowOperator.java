@@ -3,7 +3,7 @@ package io.sluice.window;
 import io.sluice.WindowSpec;
 import io.sluice.state.OffHeapTable;
 import io.sluice.state.TimerQueue;
-import org.agrona.BufferUtil;
+import io.sluice.state.DirectMemory;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -52,6 +52,7 @@ public final class SlicingWindowOperator implements WindowOperator
     private final OffHeapTable chains;
     private final OffHeapTable firingCounts;
     private final TimerQueue timers;
+    private final DirectMemory scratchMemory;
     private final UnsafeBuffer scratch;
 
     public SlicingWindowOperator(
@@ -74,7 +75,8 @@ public final class SlicingWindowOperator implements WindowOperator
         // Fired windows need counting only when they can fire again, i.e. with allowed lateness.
         this.firingCounts = latenessMs > 0 ? new OffHeapTable(0, expectedKeys) : null;
         this.timers = new TimerQueue(expectedKeys * 2);
-        this.scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(org.agrona.BitUtil.align(layout.bytes(), 64), 64));
+        this.scratchMemory = new DirectMemory(layout.bytes());
+        this.scratch = scratchMemory.buffer();
     }
 
     public void onElement(
@@ -170,7 +172,7 @@ public final class SlicingWindowOperator implements WindowOperator
         {
             firingCounts.close();
         }
-        BufferUtil.free(scratch.byteBuffer());
+        scratchMemory.close();
     }
 
     private void joinFireChain(final int keyTag, final long keyId, final long sliceStart, final long lastEnd, final long watermarkMs)
