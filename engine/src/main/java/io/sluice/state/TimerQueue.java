@@ -13,19 +13,20 @@ import java.util.Arrays;
  */
 public final class TimerQueue
 {
-    private long[] times;
-    private long[] keys;
-    private long[] auxes;
-    private int[] metas;
+    // One entry = 4 longs side by side, so that a heap level's two children share cache lines:
+    // [time][key][aux][meta = tag << 8 | kind]
+    private static final int STRIDE = 4;
+    private static final int TIME = 0;
+    private static final int KEY = 1;
+    private static final int AUX = 2;
+    private static final int META = 3;
+
+    private long[] entries;
     private int size;
 
     public TimerQueue(final int initialCapacity)
     {
-        final int capacity = Math.max(16, initialCapacity);
-        times = new long[capacity];
-        keys = new long[capacity];
-        auxes = new long[capacity];
-        metas = new int[capacity];
+        entries = new long[Math.max(16, initialCapacity) * STRIDE];
     }
 
     public int size()
@@ -41,27 +42,27 @@ public final class TimerQueue
     /** Time of the earliest timer; only valid when not empty. */
     public long peekTime()
     {
-        return times[0];
+        return entries[TIME];
     }
 
     public long peekKey()
     {
-        return keys[0];
+        return entries[KEY];
     }
 
     public long peekAux()
     {
-        return auxes[0];
+        return entries[AUX];
     }
 
     public int peekKind()
     {
-        return metas[0] & 0xFF;
+        return (int)entries[META] & 0xFF;
     }
 
     public int peekTag()
     {
-        return metas[0] >>> 8;
+        return (int)(entries[META] >>> 8);
     }
 
     /**
@@ -70,55 +71,59 @@ public final class TimerQueue
      */
     public void add(final long time, final int kind, final long key, final int tag, final long aux)
     {
-        if (size == times.length)
+        if ((size + 1) * STRIDE > entries.length)
         {
-            grow();
+            entries = Arrays.copyOf(entries, entries.length << 1);
         }
-        final int meta = (tag << 8) | (kind & 0xFF);
+        final long[] entries = this.entries;
+        final long meta = ((long)tag << 8) | (kind & 0xFF);
         int index = size++;
         while (index > 0)
         {
             final int parent = (index - 1) >>> 1;
-            if (!less(time, meta, times[parent], metas[parent]))
+            if (!less(time, meta, entries[parent * STRIDE + TIME], entries[parent * STRIDE + META]))
             {
                 break;
             }
-            move(parent, index);
+            move(entries, parent, index);
             index = parent;
         }
-        set(index, time, key, aux, meta);
+        set(entries, index, time, key, aux, meta);
     }
 
     /** Removes the earliest timer; read it with the peek methods first. */
     public void poll()
     {
+        final long[] entries = this.entries;
         final int last = --size;
         if (last == 0)
         {
             return;
         }
-        final long time = times[last];
-        final long key = keys[last];
-        final long aux = auxes[last];
-        final int meta = metas[last];
+        final int lastAt = last * STRIDE;
+        final long time = entries[lastAt + TIME];
+        final long key = entries[lastAt + KEY];
+        final long aux = entries[lastAt + AUX];
+        final long meta = entries[lastAt + META];
         int index = 0;
         final int half = last >>> 1;
         while (index < half)
         {
             int child = (index << 1) + 1;
             final int right = child + 1;
-            if (right < last && less(times[right], metas[right], times[child], metas[child]))
+            if (right < last && less(entries[right * STRIDE + TIME], entries[right * STRIDE + META],
+                entries[child * STRIDE + TIME], entries[child * STRIDE + META]))
             {
                 child = right;
             }
-            if (!less(times[child], metas[child], time, meta))
+            if (!less(entries[child * STRIDE + TIME], entries[child * STRIDE + META], time, meta))
             {
                 break;
             }
-            move(child, index);
+            move(entries, child, index);
             index = child;
         }
-        set(index, time, key, aux, meta);
+        set(entries, index, time, key, aux, meta);
     }
 
     public void clear()
@@ -131,7 +136,9 @@ public final class TimerQueue
     {
         for (int i = 0; i < size; i++)
         {
-            visitor.visit(times[i], metas[i] & 0xFF, keys[i], metas[i] >>> 8, auxes[i]);
+            final int at = i * STRIDE;
+            visitor.visit(entries[at + TIME], (int)entries[at + META] & 0xFF, entries[at + KEY],
+                (int)(entries[at + META] >>> 8), entries[at + AUX]);
         }
     }
 
@@ -141,33 +148,22 @@ public final class TimerQueue
         void visit(long time, int kind, long key, int tag, long aux);
     }
 
-    private static boolean less(final long timeA, final int metaA, final long timeB, final int metaB)
+    private static boolean less(final long timeA, final long metaA, final long timeB, final long metaB)
     {
         return timeA < timeB || (timeA == timeB && (metaA & 0xFF) < (metaB & 0xFF));
     }
 
-    private void move(final int from, final int to)
+    private static void move(final long[] entries, final int from, final int to)
     {
-        times[to] = times[from];
-        keys[to] = keys[from];
-        auxes[to] = auxes[from];
-        metas[to] = metas[from];
+        System.arraycopy(entries, from * STRIDE, entries, to * STRIDE, STRIDE);
     }
 
-    private void set(final int index, final long time, final long key, final long aux, final int meta)
+    private static void set(final long[] entries, final int index, final long time, final long key, final long aux, final long meta)
     {
-        times[index] = time;
-        keys[index] = key;
-        auxes[index] = aux;
-        metas[index] = meta;
-    }
-
-    private void grow()
-    {
-        final int capacity = times.length << 1;
-        times = Arrays.copyOf(times, capacity);
-        keys = Arrays.copyOf(keys, capacity);
-        auxes = Arrays.copyOf(auxes, capacity);
-        metas = Arrays.copyOf(metas, capacity);
+        final int at = index * STRIDE;
+        entries[at + TIME] = time;
+        entries[at + KEY] = key;
+        entries[at + AUX] = aux;
+        entries[at + META] = meta;
     }
 }

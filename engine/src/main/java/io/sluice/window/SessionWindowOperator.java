@@ -66,29 +66,24 @@ public final class SessionWindowOperator implements WindowOperator
     {
         final long newStart = eventTimeMs;
         final long newEnd = eventTimeMs + gapMs;
+        final UnsafeBuffer buffer = sessions.buffer();
 
         // Walk the sorted list to the first session that can touch [newStart, newEnd).
         long previous = NONE;
         long current = head(keyTag, keyId);
-        while (current != NONE && endOf(keyTag, keyId, current) < newStart)
+        int currentEntry = OffHeapTable.NOT_FOUND;
+        while (current != NONE)
         {
-            previous = current;
-            current = nextOf(keyTag, keyId, current);
-        }
-
-        int mergedCount = 0;
-        long afterRun = current;
-        while (afterRun != NONE && afterRun <= newEnd)
-        {
-            if (mergedCount == mergedStarts.length)
+            currentEntry = sessions.find(keyId, current, keyTag);
+            if (buffer.getLong(sessions.valueOffset(currentEntry) + END_OFFSET) >= newStart)
             {
-                mergedStarts = java.util.Arrays.copyOf(mergedStarts, mergedCount << 1);
+                break;
             }
-            mergedStarts[mergedCount++] = afterRun;
-            afterRun = nextOf(keyTag, keyId, afterRun);
+            previous = current;
+            current = buffer.getLong(sessions.valueOffset(currentEntry) + NEXT_OFFSET);
         }
 
-        if (mergedCount == 0)
+        if (current == NONE || current > newEnd)
         {
             if (newEnd - 1 + latenessMs <= watermarkMs)
             {
@@ -97,37 +92,60 @@ public final class SessionWindowOperator implements WindowOperator
             }
             layout.clear(scratch, 0);
             layout.add(scratch, 0, value);
-            insertSession(keyTag, keyId, previous, newStart, newEnd, afterRun, watermarkMs);
+            insertNewSession(keyTag, keyId, previous, newStart, newEnd, current, watermarkMs);
             return;
         }
 
-        final long firstStart = mergedStarts[0];
-        final int first = sessions.find(keyId, firstStart, keyTag);
-        final long firstEnd = sessions.buffer().getLong(sessions.valueOffset(first) + END_OFFSET);
-        if (mergedCount == 1 && firstStart <= newStart && firstEnd >= newEnd)
+        final int currentValue = sessions.valueOffset(currentEntry);
+        final long currentEnd = buffer.getLong(currentValue + END_OFFSET);
+        long afterRun = buffer.getLong(currentValue + NEXT_OFFSET);
+        if (afterRun == NONE || afterRun > newEnd)
         {
-            // Inside one session: the same window gets one more element, and re-fires if already due.
-            final int accumulator = sessions.valueOffset(first) + ACCUMULATOR_OFFSET;
-            layout.add(sessions.buffer(), accumulator, value);
-            if (firstEnd - 1 <= watermarkMs)
+            if (newStart >= current)
             {
-                emit(keyTag, keyId, firstStart, firstEnd, first);
+                extendInPlace(keyTag, keyId, current, currentEntry, Math.max(currentEnd, newEnd), value, watermarkMs);
+                return;
             }
-            return;
+        }
+
+        // A general merge: the event bridges sessions, or moves a session's start earlier.
+        int mergedCount = 0;
+        long mergedEnd = Math.max(currentEnd, newEnd);
+        mergedStarts[mergedCount++] = current;
+        while (afterRun != NONE && afterRun <= newEnd)
+        {
+            if (mergedCount == mergedStarts.length)
+            {
+                mergedStarts = java.util.Arrays.copyOf(mergedStarts, mergedCount << 1);
+            }
+            mergedStarts[mergedCount++] = afterRun;
+            final int entry = sessions.find(keyId, afterRun, keyTag);
+            mergedEnd = Math.max(mergedEnd, buffer.getLong(sessions.valueOffset(entry) + END_OFFSET));
+            afterRun = buffer.getLong(sessions.valueOffset(entry) + NEXT_OFFSET);
         }
 
         layout.clear(scratch, 0);
         layout.add(scratch, 0, value);
-        long mergedEnd = newEnd;
         for (int i = 0; i < mergedCount; i++)
         {
             final int entry = sessions.find(keyId, mergedStarts[i], keyTag);
-            final int valueOffset = sessions.valueOffset(entry);
-            mergedEnd = Math.max(mergedEnd, sessions.buffer().getLong(valueOffset + END_OFFSET));
-            layout.merge(scratch, 0, sessions.buffer(), valueOffset + ACCUMULATOR_OFFSET);
+            layout.merge(scratch, 0, sessions.buffer(), sessions.valueOffset(entry) + ACCUMULATOR_OFFSET);
             sessions.removeAt(entry);
         }
-        insertSession(keyTag, keyId, previous, Math.min(firstStart, newStart), mergedEnd, afterRun, watermarkMs);
+
+        final long mergedStart = Math.min(current, newStart);
+        if (mergedStart != current)
+        {
+            insertNewSession(keyTag, keyId, previous, mergedStart, mergedEnd, afterRun, watermarkMs);
+            return;
+        }
+        // Same start as the first merged session: its pending timers carry over (see extendInPlace).
+        final int entry = sessions.insert(keyId, mergedStart, keyTag);
+        final int valueOffset = sessions.valueOffset(entry);
+        sessions.buffer().putLong(valueOffset + END_OFFSET, currentEnd);
+        sessions.buffer().putLong(valueOffset + NEXT_OFFSET, afterRun);
+        sessions.buffer().putBytes(valueOffset + ACCUMULATOR_OFFSET, scratch, 0, layout.bytes());
+        extendEnd(keyTag, keyId, mergedStart, entry, currentEnd, mergedEnd, watermarkMs);
     }
 
     public void onWatermark(final long watermarkMs)
@@ -146,17 +164,19 @@ public final class SessionWindowOperator implements WindowOperator
             final int entry = sessions.find(keyId, start, keyTag);
             if (entry == OffHeapTable.NOT_FOUND)
             {
-                continue;
+                continue; // merged into a session with an earlier start, which has timers of its own
             }
             final long end = sessions.buffer().getLong(sessions.valueOffset(entry) + END_OFFSET);
-            if (kind == FIRE)
+            final long dueMs = kind == FIRE ? end - 1 : end - 1 + latenessMs;
+            if (dueMs > time)
             {
-                if (end - 1 == time)
-                {
-                    emit(keyTag, keyId, start, end, entry);
-                }
+                timers.add(dueMs, kind, keyId, keyTag, start); // the session grew since: follow it
             }
-            else if (end - 1 + latenessMs == time)
+            else if (kind == FIRE)
+            {
+                emit(keyTag, keyId, start, end, entry);
+            }
+            else
             {
                 unlink(keyTag, keyId, start, entry);
                 freed = true;
@@ -191,8 +211,12 @@ public final class SessionWindowOperator implements WindowOperator
         scratchMemory.close();
     }
 
-    /** Inserts [start, end) with the accumulator in scratch between previous and next, then schedules it. */
-    private void insertSession(
+    /**
+     * Inserts [start, end), accumulator in scratch, between previous and next: a session whose start no
+     * live timer refers to (a start is never reused while timers for it are pending, since a session
+     * only loses its start by merging into one that covers it, or by passing its lateness horizon).
+     */
+    private void insertNewSession(
         final int keyTag, final long keyId, final long previous, final long start, final long end, final long next,
         final long watermarkMs)
     {
@@ -213,6 +237,49 @@ public final class SessionWindowOperator implements WindowOperator
         {
             // Already due (allowed lateness): Flink's trigger fires on the element itself.
             emit(keyTag, keyId, start, end, sessions.find(keyId, start, keyTag));
+        }
+    }
+
+    /** The event falls in one session and does not move its start: update it where it is. */
+    private void extendInPlace(
+        final int keyTag, final long keyId, final long start, final int entry, final long newEnd, final long value,
+        final long watermarkMs)
+    {
+        final int valueOffset = sessions.valueOffset(entry);
+        final long oldEnd = sessions.buffer().getLong(valueOffset + END_OFFSET);
+        layout.add(sessions.buffer(), valueOffset + ACCUMULATOR_OFFSET, value);
+        if (newEnd == oldEnd)
+        {
+            if (oldEnd - 1 <= watermarkMs)
+            {
+                emit(keyTag, keyId, start, oldEnd, entry); // the same window again: a late re-firing
+            }
+            return;
+        }
+        extendEnd(keyTag, keyId, start, entry, oldEnd, newEnd, watermarkMs);
+    }
+
+    /**
+     * A session kept its start and its end grew: a new window extent, so firings count from 0 again.
+     * Its cleanup timer and (when not yet fired) its fire timer are still pending at the old end and move
+     * forward when they pop. A fire timer that already popped is replaced, or the window fires now.
+     */
+    private void extendEnd(
+        final int keyTag, final long keyId, final long start, final int entry, final long oldEnd, final long newEnd,
+        final long watermarkMs)
+    {
+        sessions.buffer().putLong(sessions.valueOffset(entry) + END_OFFSET, newEnd);
+        sessions.aux(entry, 0);
+        if (oldEnd - 1 <= watermarkMs)
+        {
+            if (newEnd - 1 > watermarkMs)
+            {
+                timers.add(newEnd - 1, FIRE, keyId, keyTag, start);
+            }
+            else
+            {
+                emit(keyTag, keyId, start, newEnd, entry);
+            }
         }
     }
 
@@ -275,11 +342,6 @@ public final class SessionWindowOperator implements WindowOperator
     {
         final int head = heads.find(keyId, 0, keyTag);
         return head == OffHeapTable.NOT_FOUND ? NONE : heads.buffer().getLong(heads.valueOffset(head));
-    }
-
-    private long endOf(final int keyTag, final long keyId, final long start)
-    {
-        return sessions.buffer().getLong(sessions.valueOffset(sessions.find(keyId, start, keyTag)) + END_OFFSET);
     }
 
     private long nextOf(final int keyTag, final long keyId, final long start)

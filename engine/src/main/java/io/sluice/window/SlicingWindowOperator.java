@@ -54,6 +54,13 @@ public final class SlicingWindowOperator implements WindowOperator
     private final TimerQueue timers;
     private final DirectMemory scratchMemory;
     private final UnsafeBuffer scratch;
+    private final boolean tumbling;
+    // The slice of the last element and its window bounds: consecutive events mostly share a slice,
+    // and this saves two divisions per event.
+    private long cachedSliceStart = Long.MAX_VALUE;
+    private long cachedSliceEnd = Long.MIN_VALUE;
+    private long cachedFirstEnd;
+    private long cachedLastEnd;
 
     public SlicingWindowOperator(
         final WindowSpec window, final long allowedLatenessMs, final Output output, final int expectedKeys)
@@ -67,6 +74,7 @@ public final class SlicingWindowOperator implements WindowOperator
         this.offsetMs = window.offsetMs();
         this.sliceMs = gcd(sizeMs, slideMs);
         this.latenessMs = allowedLatenessMs;
+        this.tumbling = sliceMs == sizeMs;
         this.output = output;
         this.layout = output.layout();
         final int slicesPerKey = (int)Math.min(64, sizeMs / sliceMs + 1);
@@ -82,8 +90,12 @@ public final class SlicingWindowOperator implements WindowOperator
     public void onElement(
         final int keyTag, final long keyId, final long eventTimeMs, final long value, final int partition, final long watermarkMs)
     {
-        final long sliceStart = eventTimeMs - Math.floorMod(eventTimeMs - offsetMs, sliceMs);
-        final long lastEnd = lastWindowEnd(sliceStart);
+        if (eventTimeMs < cachedSliceStart || eventTimeMs >= cachedSliceEnd)
+        {
+            cacheSlice(eventTimeMs - Math.floorMod(eventTimeMs - offsetMs, sliceMs));
+        }
+        final long sliceStart = cachedSliceStart;
+        final long lastEnd = cachedLastEnd;
         if (lastEnd - 1 + latenessMs <= watermarkMs)
         {
             output.late(keyTag, keyId, eventTimeMs, value, partition, watermarkMs);
@@ -99,17 +111,29 @@ public final class SlicingWindowOperator implements WindowOperator
         {
             final int created = slices.insert(keyId, sliceStart, keyTag);
             layout.first(slices.buffer(), slices.valueOffset(created), value);
-            timers.add(lastEnd - 1 + latenessMs, CLEANUP_SLICE, keyId, keyTag, sliceStart);
-            joinFireChain(keyTag, keyId, sliceStart, lastEnd, watermarkMs);
+            if (tumbling)
+            {
+                // One window per slice: a timer of its own, no chain needed. Without lateness the fire
+                // frees the slice, otherwise a cleanup timer does at the lateness horizon.
+                if (lastEnd - 1 > watermarkMs)
+                {
+                    timers.add(lastEnd - 1, FIRE, keyId, keyTag, lastEnd);
+                }
+                if (latenessMs > 0)
+                {
+                    timers.add(lastEnd - 1 + latenessMs, CLEANUP_SLICE, keyId, keyTag, sliceStart);
+                }
+            }
+            else
+            {
+                timers.add(lastEnd - 1 + latenessMs, CLEANUP_SLICE, keyId, keyTag, sliceStart);
+                joinFireChain(keyTag, keyId, sliceStart, lastEnd, watermarkMs);
+            }
         }
 
-        if (latenessMs > 0)
+        if (latenessMs > 0 && cachedFirstEnd - 1 <= watermarkMs)
         {
-            final long firstEnd = firstWindowEnd(sliceStart);
-            if (firstEnd - 1 <= watermarkMs)
-            {
-                fireLateWindows(keyTag, keyId, firstEnd, lastEnd, watermarkMs);
-            }
+            fireLateWindows(keyTag, keyId, cachedFirstEnd, lastEnd, watermarkMs);
         }
     }
 
@@ -127,7 +151,14 @@ public final class SlicingWindowOperator implements WindowOperator
             switch (kind)
             {
                 case FIRE:
-                    onFireTimer(keyTag, keyId, aux);
+                    if (tumbling)
+                    {
+                        freed |= fireTumbling(keyTag, keyId, aux);
+                    }
+                    else
+                    {
+                        onFireTimer(keyTag, keyId, aux);
+                    }
                     break;
                 case CLEANUP_SLICE:
                     freed |= remove(slices, keyId, aux, keyTag);
@@ -173,6 +204,31 @@ public final class SlicingWindowOperator implements WindowOperator
             firingCounts.close();
         }
         scratchMemory.close();
+    }
+
+    private boolean fireTumbling(final int keyTag, final long keyId, final long windowEnd)
+    {
+        final int entry = slices.find(keyId, windowEnd - sizeMs, keyTag);
+        if (entry == OffHeapTable.NOT_FOUND)
+        {
+            return false;
+        }
+        output.result(keyTag, keyId, windowEnd - sizeMs, windowEnd, slices.buffer(), slices.valueOffset(entry),
+            nextFiring(keyTag, keyId, windowEnd));
+        if (latenessMs == 0)
+        {
+            slices.removeAt(entry);
+            return true;
+        }
+        return false;
+    }
+
+    private void cacheSlice(final long sliceStart)
+    {
+        cachedSliceStart = sliceStart;
+        cachedSliceEnd = sliceStart + sliceMs;
+        cachedFirstEnd = firstWindowEnd(sliceStart);
+        cachedLastEnd = lastWindowEnd(sliceStart);
     }
 
     private void joinFireChain(final int keyTag, final long keyId, final long sliceStart, final long lastEnd, final long watermarkMs)

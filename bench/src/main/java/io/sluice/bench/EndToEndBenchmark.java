@@ -1,0 +1,108 @@
+package io.sluice.bench;
+
+import io.sluice.Sluice;
+import io.sluice.WaitStrategy;
+import io.sluice.Watermarks;
+import io.sluice.Windows;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Publish → result through the whole in-memory engine, one publisher thread.
+ *
+ * <pre>
+ *   JMH thread ──publish──► ingress ring ──► sequencer ──► shard(s) ──► result listener (counts)
+ * </pre>
+ *
+ * Throughput is the publisher's rate once the ring is full, so it is bounded by the slowest stage:
+ * backpressure makes the measured rate the engine's sustainable rate.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {BenchFlags.ADD_EXPORTS_MISC, BenchFlags.ADD_EXPORTS_NIO, BenchFlags.HEAP})
+@State(Scope.Benchmark)
+public class EndToEndBenchmark
+{
+    static final int EVENTS = 1 << 20;
+    static final int KEYS = 10_000;
+
+    @Param({"1"})
+    public int shards;
+
+    @Param({"BACKOFF"})
+    public String waitStrategy;
+
+    private final AtomicLong results = new AtomicLong();
+    private long[] times;
+    private long[] keys;
+    private Sluice sluice;
+    private int pipelineId;
+    private int cursor;
+    private long timeShiftMs;
+
+    @Setup(Level.Trial)
+    public void setUp()
+    {
+        final SplittableRandom random = new SplittableRandom(11);
+        times = new long[EVENTS];
+        keys = new long[EVENTS];
+        for (int i = 0; i < EVENTS; i++)
+        {
+            times[i] = i / 100 - random.nextLong(100);
+            keys[i] = random.nextInt(KEYS);
+        }
+        sluice = Sluice.builder()
+            .shards(shards)
+            .ringSize(1 << 16)
+            .waitStrategy(WaitStrategy.valueOf(waitStrategy))
+            .expectedKeysPerShard(KEYS)
+            .pipeline("bench", p -> p
+                .watermarks(Watermarks.boundedOutOfOrderness(Duration.ofMillis(100)))
+                .window(Windows.tumbling(Duration.ofSeconds(1)))
+                .onResult(r -> results.lazySet(results.get() + r.count())))
+            .start();
+        pipelineId = sluice.pipelineId("bench");
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown()
+    {
+        sluice.close();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(1024)
+    public void publish()
+    {
+        final Sluice sluice = this.sluice;
+        for (int n = 0; n < 1024; n++)
+        {
+            final int i = cursor;
+            sluice.publish(pipelineId, 0, times[i] + timeShiftMs, keys[i], i);
+            if (++cursor == EVENTS)
+            {
+                cursor = 0;
+                timeShiftMs += EVENTS / 100 + 200;
+            }
+        }
+    }
+}

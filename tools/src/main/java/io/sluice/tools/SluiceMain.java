@@ -1,0 +1,46 @@
+package io.sluice.tools;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code sluice} command line. Exit codes: 0 ok, 1 failure, 2 usage error. User mistakes print one
+ * line on stderr, never a stack trace.
+ */
+@Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    description = "Low-latency event-time stream processing.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class SluiceMain
+{
+    public static void main(final String[] args)
+    {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    static int run(final String[] args, final PrintWriter out, final PrintWriter err)
+    {
+        final CommandLine commandLine = new CommandLine(new SluiceMain());
+        commandLine.addSubcommand("demo", new DemoCommand(out));
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler((ex, cmd, parsed) ->
+        {
+            if (ex instanceof IllegalArgumentException)
+            {
+                err.println("sluice " + cmd.getCommandName() + ": " + ex.getMessage());
+                return 2;
+            }
+            err.println("sluice " + cmd.getCommandName() + " failed: " + ex);
+            ex.printStackTrace(err);
+            return 1;
+        });
+        if (args.length == 0)
+        {
+            commandLine.usage(out);
+            return 2;
+        }
+        return commandLine.execute(args);
+    }
+}
