@@ -228,6 +228,21 @@ public final class Sluice implements AutoCloseable
         return total;
     }
 
+    /**
+     * Events no window takes: with a sliding window whose slide exceeds its size, events between windows
+     * that are not late. Flink ignores them silently; Sluice counts them.
+     */
+    public long outsideWindowsCount(final String pipeline)
+    {
+        final int id = pipelineId(pipeline);
+        long total = 0;
+        for (final ShardProcessor processor : processors)
+        {
+            total += processor.output(id).outsideWindowsCount();
+        }
+        return total;
+    }
+
     /** Exceptions thrown by result or late listeners (reported to the error handler, then skipped). */
     public long listenerErrorCount()
     {

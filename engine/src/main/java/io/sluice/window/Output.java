@@ -32,6 +32,7 @@ public final class Output
     // Written by the shard thread only; lazySet publishes without a fence for readers on other threads.
     private final AtomicLong resultCount = new AtomicLong();
     private final AtomicLong lateCount = new AtomicLong();
+    private final AtomicLong outsideWindowsCount = new AtomicLong();
 
     public Output(
         final String pipelineName,
@@ -68,6 +69,17 @@ public final class Output
     public long lateCount()
     {
         return lateCount.get();
+    }
+
+    /** Events that fell between windows (sliding windows whose slide exceeds their size). */
+    public long outsideWindowsCount()
+    {
+        return outsideWindowsCount.get();
+    }
+
+    public void outsideWindows()
+    {
+        outsideWindowsCount.lazySet(outsideWindowsCount.get() + 1);
     }
 
     public void result(

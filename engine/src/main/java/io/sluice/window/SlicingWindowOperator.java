@@ -96,6 +96,20 @@ public final class SlicingWindowOperator implements WindowOperator
         }
         final long sliceStart = cachedSliceStart;
         final long lastEnd = cachedLastEnd;
+        if (lastEnd <= sliceStart)
+        {
+            // A gap between windows (slide > size): no window takes the event. Flink sends it to the late
+            // output only when its timestamp is late, and otherwise drops it; we count those drops.
+            if (eventTimeMs + latenessMs <= watermarkMs)
+            {
+                output.late(keyTag, keyId, eventTimeMs, value, partition, watermarkMs);
+            }
+            else
+            {
+                output.outsideWindows();
+            }
+            return;
+        }
         if (lastEnd - 1 + latenessMs <= watermarkMs)
         {
             output.late(keyTag, keyId, eventTimeMs, value, partition, watermarkMs);

@@ -1,0 +1,101 @@
+package io.sluice.window;
+
+import io.sluice.Aggregate;
+import io.sluice.Aggregates;
+import io.sluice.WindowSpec;
+import io.sluice.state.KeyDictionary;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Drives one window operator by hand, as a shard does, and records what it outputs as text lines:
+ * {@code start,end,key,count,sum,min,max,firing} for results and {@code late:key,t,value} for late events.
+ * The watermark an element is judged against is the last one given to {@link #watermark(long)}.
+ */
+public final class WindowHarness implements AutoCloseable
+{
+    private final KeyDictionary dictionary = new KeyDictionary(16);
+    private final WindowOperator operator;
+    private final List<String> output = new ArrayList<>();
+    private long watermarkMs = Long.MIN_VALUE;
+
+    public WindowHarness(final WindowSpec window, final long latenessMs)
+    {
+        this(window, latenessMs, Aggregates.standard());
+    }
+
+    public WindowHarness(final WindowSpec window, final long latenessMs, final Aggregate[] aggregates)
+    {
+        final Output out = new Output("test", 0, 0, new OutputSequence(), dictionary, new AccumulatorLayout(aggregates),
+            r ->
+            {
+                final StringBuilder line = new StringBuilder().append(r.windowStartMs()).append(',').append(r.windowEndMs())
+                    .append(',').append(r.key()).append(',').append(r.count()).append(',').append(r.sum()).append(',')
+                    .append(r.min()).append(',').append(r.max()).append(',').append(r.firing());
+                for (int i = 0; i < aggregates.length; i++)
+                {
+                    if (aggregates[i].kind() == Aggregate.Kind.CUSTOM)
+                    {
+                        line.append(',').append(aggregates[i].name()).append('=').append(r.value(i));
+                    }
+                }
+                output.add(line.toString());
+            },
+            late -> output.add("late:" + late.key() + "," + late.eventTimeMs() + "," + late.value()),
+            t ->
+            {
+                throw new AssertionError(t);
+            });
+        operator = window.type() == WindowSpec.Type.SESSION ?
+            new SessionWindowOperator(window, latenessMs, out, 16) : new SlicingWindowOperator(window, latenessMs, out, 16);
+    }
+
+    public WindowHarness element(final String key, final long eventTimeMs, final long value)
+    {
+        final char[] chars = key.toCharArray();
+        final long id = dictionary.intern(chars, chars.length, KeyDictionary.hash(chars, chars.length));
+        operator.onElement(KeyTags.TEXT, id, eventTimeMs, value, 0, watermarkMs);
+        return this;
+    }
+
+    public WindowHarness longKeyElement(final long key, final long eventTimeMs, final long value)
+    {
+        operator.onElement(KeyTags.LONG, key, eventTimeMs, value, 0, watermarkMs);
+        return this;
+    }
+
+    public WindowHarness watermark(final long watermarkMs)
+    {
+        if (watermarkMs > this.watermarkMs)
+        {
+            this.watermarkMs = watermarkMs;
+            operator.onWatermark(watermarkMs);
+        }
+        return this;
+    }
+
+    public WindowHarness endOfInput()
+    {
+        return watermark(Long.MAX_VALUE);
+    }
+
+    /** Output since the last call, in emission order. */
+    public List<String> drain()
+    {
+        final List<String> drained = new ArrayList<>(output);
+        output.clear();
+        return drained;
+    }
+
+    public WindowOperator operator()
+    {
+        return operator;
+    }
+
+    public void close()
+    {
+        operator.close();
+        dictionary.close();
+    }
+}
