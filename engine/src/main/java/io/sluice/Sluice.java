@@ -16,6 +16,7 @@ import io.sluice.window.SlicingWindowOperator;
 import io.sluice.window.WindowOperator;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.util.ArrayList;
@@ -53,6 +54,8 @@ public final class Sluice implements AutoCloseable
     private final RingBuffer<IngressSlot> ring;
     private final Sequence[] shardSequences;
     private final ShardProcessor[] processors;
+    private final SequencerAgent sequencerAgent;
+    private final ShardAgent[] shardAgents;
     private final AgentRunner sequencerRunner;
     private final AgentRunner[] shardRunners;
     private final int maxKeyLength;
@@ -87,14 +90,14 @@ public final class Sluice implements AutoCloseable
         for (int p = 0; p < pipelineCount; p++)
         {
             final WatermarkSpec spec = pipelines.get(p).watermarks();
-            trackers[p] = new WatermarkTracker(spec.outOfOrdernessMs(), spec.idleTimeoutMs());
+            trackers[p] = new WatermarkTracker(spec.outOfOrdernessMs(), spec.idleTimeoutMs(), spec.partitions());
         }
 
         final EventPoller<IngressSlot> sequencerPoller = ring.newPoller();
         processors = new ShardProcessor[builder.shards];
         shardSequences = new Sequence[builder.shards];
         shardRunners = new AgentRunner[builder.shards];
-        final ShardAgent[] shardAgents = new ShardAgent[builder.shards];
+        shardAgents = new ShardAgent[builder.shards];
         for (int s = 0; s < builder.shards; s++)
         {
             processors[s] = newShardProcessor(s, pipelines, builder, listenerErrors);
@@ -110,9 +113,8 @@ public final class Sluice implements AutoCloseable
             failure.fail(t);
             builder.errorHandler.onError(t);
         };
-        sequencerRunner = new AgentRunner(
-            builder.waitStrategy.newIdleStrategy(), agentErrors, null,
-            new SequencerAgent(ring, sequencerPoller, trackers, builder.shards, new SystemNanoClock()));
+        sequencerAgent = new SequencerAgent(ring, sequencerPoller, trackers, builder.shards, builder.nanoClock);
+        sequencerRunner = new AgentRunner(builder.waitStrategy.newIdleStrategy(), agentErrors, null, sequencerAgent);
         for (int s = 0; s < builder.shards; s++)
         {
             shardRunners[s] = new AgentRunner(builder.waitStrategy.newIdleStrategy(), agentErrors, null, shardAgents[s]);
@@ -267,7 +269,7 @@ public final class Sluice implements AutoCloseable
             return;
         }
         closed = true;
-        if (failure.cause() == null)
+        if (failure.cause() == null && sequencerRunner.thread() != null)
         {
             final long sequence = claimForClose();
             final IngressSlot slot = ring.get(sequence);
@@ -289,6 +291,29 @@ public final class Sluice implements AutoCloseable
     ShardProcessor processor(final int shard)
     {
         return processors[shard];
+    }
+
+    /** For tests that run the duty cycles by hand on an engine built without threads. */
+    SequencerAgent sequencerAgent()
+    {
+        return sequencerAgent;
+    }
+
+    ShardAgent shardAgent(final int shard)
+    {
+        return shardAgents[shard];
+    }
+
+    /** The engine's threads, once started: for allocation accounting. */
+    Thread[] engineThreads()
+    {
+        final Thread[] threads = new Thread[1 + shardRunners.length];
+        threads[0] = sequencerRunner.thread();
+        for (int s = 0; s < shardRunners.length; s++)
+        {
+            threads[1 + s] = shardRunners[s].thread();
+        }
+        return threads;
     }
 
     Sluice startThreads()
@@ -500,6 +525,7 @@ public final class Sluice implements AutoCloseable
         private int expectedKeysPerShard = 1024;
         private WaitStrategy waitStrategy = WaitStrategy.BACKOFF;
         private ErrorHandler errorHandler = Throwable::printStackTrace;
+        private NanoClock nanoClock = new SystemNanoClock();
         private final Map<String, PipelineBuilder> pipelines = new LinkedHashMap<>();
 
         private Builder()
@@ -589,6 +615,13 @@ public final class Sluice implements AutoCloseable
             configure.accept(pipeline);
             pipeline.conclude();
             pipelines.put(name, pipeline);
+            return this;
+        }
+
+        /** The processing-time clock for partition idleness; tests drive it by hand. */
+        Builder nanoClock(final NanoClock nanoClock)
+        {
+            this.nanoClock = nanoClock;
             return this;
         }
 

@@ -12,12 +12,12 @@ public final class Watermarks
     /** Events may arrive up to {@code bound} behind the largest time seen on their partition. */
     public static WatermarkSpec boundedOutOfOrderness(final Duration bound)
     {
-        return new WatermarkSpec(EventTimes.checkDuration("out-of-orderness bound", bound, true), 0);
+        return new WatermarkSpec(EventTimes.checkDuration("out-of-orderness bound", bound, true), 0, 0);
     }
 
     /** Events arrive in time order per partition. */
     public static WatermarkSpec monotonousTimestamps()
     {
-        return new WatermarkSpec(0, 0);
+        return new WatermarkSpec(0, 0, 0);
     }
 }

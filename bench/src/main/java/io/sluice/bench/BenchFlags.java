@@ -8,7 +8,6 @@ final class BenchFlags
 {
     static final String ADD_EXPORTS_MISC = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
     static final String ADD_EXPORTS_NIO = "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED";
-    static final String ADD_OPENS_NIO = "--add-opens=java.base/java.nio=ALL-UNNAMED";
     static final String HEAP = "-Xmx2g";
 
     private BenchFlags()

@@ -7,7 +7,8 @@ import java.util.Arrays;
  * source partitions: per partition {@code max_t_seen - bound - 1}; the pipeline watermark is the
  * minimum over partitions that are not idle, and never goes back.
  *
- * <p>A partition exists from its first event on. It turns idle when no event has arrived on it for
+ * <p>A partition exists from the start when declared, else from its first event on; one that has not
+ * reported yet holds the watermark at -∞ (Flink's initial watermark). It turns idle when no event has arrived on it for
  * the idle timeout (processing time, read by the caller once per duty cycle) and active again with its
  * next event. While every partition is idle the watermark holds, as in Flink.
  */
@@ -23,11 +24,23 @@ public final class WatermarkTracker
     private boolean[] seen = new boolean[4];
     private int partitionLimit;
     private long watermarkMs = Long.MIN_VALUE;
+    private boolean started;
 
-    public WatermarkTracker(final long outOfOrdernessMs, final long idleTimeoutMs)
+    /** @param declaredPartitions partitions 0..n-1 that exist from the start; 0 to discover them. */
+    public WatermarkTracker(final long outOfOrdernessMs, final long idleTimeoutMs, final int declaredPartitions)
     {
         this.outOfOrdernessMs = outOfOrdernessMs;
         this.idleTimeoutNs = idleTimeoutMs * 1_000_000L;
+        if (declaredPartitions > 0)
+        {
+            ensurePartition(declaredPartitions - 1);
+            for (int p = 0; p < declaredPartitions; p++)
+            {
+                seen[p] = true;
+                // Flink's initial state: max = MIN + bound + 1, so the partition's watermark is MIN.
+                maxEventTimeMs[p] = Long.MIN_VALUE + outOfOrdernessMs + 1;
+            }
+        }
     }
 
     public long watermarkMs()
@@ -47,6 +60,7 @@ public final class WatermarkTracker
         {
             ensurePartition(partition);
         }
+        startIdlenessClocks(nowNs);
         if (!seen[partition])
         {
             seen[partition] = true;
@@ -64,6 +78,7 @@ public final class WatermarkTracker
     /** Re-evaluates idleness without an event. @return the watermark now. */
     public long onTick(final long nowNs)
     {
+        startIdlenessClocks(nowNs);
         return recompute(nowNs);
     }
 
@@ -112,6 +127,19 @@ public final class WatermarkTracker
     public long partitionWatermarkMs(final int partition)
     {
         return partition < partitionLimit && seen[partition] ? maxEventTimeMs[partition] - outOfOrdernessMs - 1 : Long.MIN_VALUE;
+    }
+
+    /** Declared partitions that never report start their idleness clock with the tracker's first use. */
+    private void startIdlenessClocks(final long nowNs)
+    {
+        if (!started)
+        {
+            started = true;
+            for (int p = 0; p < partitionLimit; p++)
+            {
+                lastEventNs[p] = nowNs;
+            }
+        }
     }
 
     private long recompute(final long nowNs)
