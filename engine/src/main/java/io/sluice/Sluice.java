@@ -62,6 +62,7 @@ public final class Sluice implements AutoCloseable
     private final EngineFailure failure = new EngineFailure();
     private final AtomicLong errorCount = new AtomicLong();
     private volatile boolean closed;
+    private boolean threadsStarted;
 
     private Sluice(final Builder builder)
     {
@@ -269,7 +270,7 @@ public final class Sluice implements AutoCloseable
             return;
         }
         closed = true;
-        if (failure.cause() == null && sequencerRunner.thread() != null)
+        if (failure.cause() == null && threadsStarted)
         {
             final long sequence = claimForClose();
             final IngressSlot slot = ring.get(sequence);
@@ -277,10 +278,13 @@ public final class Sluice implements AutoCloseable
             ring.publish(sequence);
             awaitShards(sequence);
         }
-        sequencerRunner.close();
-        for (final AgentRunner runner : shardRunners)
+        if (threadsStarted)
         {
-            runner.close();
+            sequencerRunner.close();
+            for (final AgentRunner runner : shardRunners)
+            {
+                runner.close();
+            }
         }
         for (final ShardProcessor processor : processors)
         {
@@ -318,6 +322,7 @@ public final class Sluice implements AutoCloseable
 
     Sluice startThreads()
     {
+        threadsStarted = true;
         AgentRunner.startOnThread(sequencerRunner);
         for (final AgentRunner runner : shardRunners)
         {
