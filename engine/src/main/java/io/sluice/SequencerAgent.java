@@ -1,6 +1,5 @@
 package io.sluice;
 
-import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.sluice.time.WatermarkTracker;
@@ -16,13 +15,12 @@ import org.agrona.concurrent.NanoClock;
  * <p>Idle partitions are a matter of processing time: on a deadline it re-publishes a TICK for the
  * pipeline so that the re-evaluated watermark travels through the ring in order like everything else.
  */
-final class SequencerAgent implements Agent, EventPoller.Handler<IngressSlot>
+final class SequencerAgent implements Agent, RingPoller.SlotHandler
 {
-    private static final int BATCH_LIMIT = 1024;
     private static final long IDLE_CHECK_INTERVAL_NS = 1_000_000L;
 
     private final RingBuffer<IngressSlot> ring;
-    private final EventPoller<IngressSlot> poller;
+    private final RingPoller poller;
     private final WatermarkTracker[] trackers;
     private final boolean[] tickPending;
     private final int shardCount;
@@ -30,11 +28,10 @@ final class SequencerAgent implements Agent, EventPoller.Handler<IngressSlot>
     private final boolean anyIdleness;
     private long nowNs;
     private long nextIdleCheckNs;
-    private int batchCount;
 
     SequencerAgent(
         final RingBuffer<IngressSlot> ring,
-        final EventPoller<IngressSlot> poller,
+        final RingPoller poller,
         final WatermarkTracker[] trackers,
         final int shardCount,
         final NanoClock clock)
@@ -61,9 +58,7 @@ final class SequencerAgent implements Agent, EventPoller.Handler<IngressSlot>
     public int doWork() throws Exception
     {
         nowNs = clock.nanoTime();
-        batchCount = 0;
-        poller.poll(this);
-        int workCount = batchCount;
+        int workCount = poller.poll(this);
         if (anyIdleness && nowNs >= nextIdleCheckNs)
         {
             nextIdleCheckNs = nowNs + IDLE_CHECK_INTERVAL_NS;
@@ -72,7 +67,7 @@ final class SequencerAgent implements Agent, EventPoller.Handler<IngressSlot>
         return workCount;
     }
 
-    public boolean onEvent(final IngressSlot slot, final long sequence, final boolean endOfBatch)
+    public void onSlot(final IngressSlot slot)
     {
         switch (slot.type)
         {
@@ -89,8 +84,6 @@ final class SequencerAgent implements Agent, EventPoller.Handler<IngressSlot>
             default:
                 break;
         }
-        // Bounded batches let shards start on the first slots while a large backlog is stamped.
-        return ++batchCount < BATCH_LIMIT;
     }
 
     /** Maps a well-mixed 64-bit hash to [0, shardCount) by multiply-high: no division on the hot path. */

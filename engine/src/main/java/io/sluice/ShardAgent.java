@@ -1,6 +1,5 @@
 package io.sluice;
 
-import com.lmax.disruptor.EventPoller;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 
@@ -9,16 +8,13 @@ import org.agrona.concurrent.AgentTerminationException;
  * inside the engine (not a listener: those are caught in {@code Output}) stops the engine loudly:
  * publishers get an exception instead of blocking on a ring nobody drains.
  */
-final class ShardAgent implements Agent, EventPoller.Handler<IngressSlot>
+final class ShardAgent implements Agent
 {
-    private static final int BATCH_LIMIT = 1024;
-
     private final ShardProcessor processor;
-    private final EventPoller<IngressSlot> poller;
+    private final RingPoller poller;
     private final EngineFailure failure;
-    private int batchCount;
 
-    ShardAgent(final ShardProcessor processor, final EventPoller<IngressSlot> poller, final EngineFailure failure)
+    ShardAgent(final ShardProcessor processor, final RingPoller poller, final EngineFailure failure)
     {
         this.processor = processor;
         this.poller = poller;
@@ -32,22 +28,14 @@ final class ShardAgent implements Agent, EventPoller.Handler<IngressSlot>
 
     public int doWork() throws Exception
     {
-        batchCount = 0;
         try
         {
-            poller.poll(this);
+            return poller.poll(processor);
         }
         catch (final Throwable t)
         {
             failure.fail(new IllegalStateException("shard " + processor.shard() + " failed", t));
             throw new AgentTerminationException(t);
         }
-        return batchCount;
-    }
-
-    public boolean onEvent(final IngressSlot slot, final long sequence, final boolean endOfBatch)
-    {
-        processor.onSlot(slot);
-        return ++batchCount < BATCH_LIMIT;
     }
 }

@@ -10,7 +10,7 @@ import io.sluice.window.WindowOperator;
  * Every shard sees every slot: its own events are windowed, and every slot's watermark advances all
  * shards in journal order, so a shard without traffic still fires its windows.
  */
-final class ShardProcessor implements AutoCloseable
+final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
 {
     private final int shard;
     private final KeyDictionary dictionary;
@@ -28,7 +28,7 @@ final class ShardProcessor implements AutoCloseable
         java.util.Arrays.fill(watermarksMs, Long.MIN_VALUE);
     }
 
-    void onSlot(final IngressSlot slot)
+    public void onSlot(final IngressSlot slot)
     {
         switch (slot.type)
         {

@@ -1,6 +1,5 @@
 package io.sluice;
 
-import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
@@ -49,6 +48,8 @@ import java.util.function.Consumer;
  */
 public final class Sluice implements AutoCloseable
 {
+    private static final int BATCH_LIMIT = 512;
+
     private final String[] pipelineNames;
     private final Map<String, Integer> pipelineIds;
     private final RingBuffer<IngressSlot> ring;
@@ -94,7 +95,8 @@ public final class Sluice implements AutoCloseable
             trackers[p] = new WatermarkTracker(spec.outOfOrdernessMs(), spec.idleTimeoutMs(), spec.partitions());
         }
 
-        final EventPoller<IngressSlot> sequencerPoller = ring.newPoller();
+        // Batches bound how long a stage holds slots before handing them on (and the scan per batch).
+        final RingPoller sequencerPoller = new RingPoller(ring, null, BATCH_LIMIT);
         processors = new ShardProcessor[builder.shards];
         shardSequences = new Sequence[builder.shards];
         shardRunners = new AgentRunner[builder.shards];
@@ -102,8 +104,8 @@ public final class Sluice implements AutoCloseable
         for (int s = 0; s < builder.shards; s++)
         {
             processors[s] = newShardProcessor(s, pipelines, builder, listenerErrors);
-            final EventPoller<IngressSlot> shardPoller = ring.newPoller(sequencerPoller.getSequence());
-            shardSequences[s] = shardPoller.getSequence();
+            final RingPoller shardPoller = new RingPoller(ring, sequencerPoller.sequence(), BATCH_LIMIT);
+            shardSequences[s] = shardPoller.sequence();
             shardAgents[s] = new ShardAgent(processors[s], shardPoller, failure);
         }
         // Publishers wait for the slowest shard; shards wait for the sequencer (their poller's gate).

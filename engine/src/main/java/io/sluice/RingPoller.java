@@ -1,0 +1,77 @@
+package io.sluice;
+
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+
+/**
+ * Polls a batch of ring slots for an agent's duty cycle, with the batch bounded before any scanning.
+ * (Disruptor's {@code EventPoller} looks for the highest published slot across the whole backlog on
+ * every poll, which on a full ring costs a scan of the ring per batch.)
+ *
+ * <ul>
+ *   <li>The first stage reads behind the ring's cursor: multi-producer slots may be claimed but not yet
+ *       published, so it checks each slot's availability flag, stopping at the first gap.</li>
+ *   <li>Later stages read behind the previous stage's sequence: everything at or below it is published
+ *       and processed, so no check is needed.</li>
+ * </ul>
+ *
+ * The stage's own sequence is stored once per batch (a store-release), which both hands the slots to
+ * the next stage and frees them for publishers.
+ */
+final class RingPoller
+{
+    @FunctionalInterface
+    interface SlotHandler
+    {
+        void onSlot(IngressSlot slot);
+    }
+
+    private final RingBuffer<IngressSlot> ring;
+    private final Sequence gate;
+    private final Sequence sequence = new Sequence(-1);
+    private final int batchLimit;
+
+    /** @param gate the previous stage's sequence, or null for the first stage. */
+    RingPoller(final RingBuffer<IngressSlot> ring, final Sequence gate, final int batchLimit)
+    {
+        this.ring = ring;
+        this.gate = gate;
+        this.batchLimit = batchLimit;
+    }
+
+    Sequence sequence()
+    {
+        return sequence;
+    }
+
+    /** @return the number of slots handled. */
+    int poll(final SlotHandler handler)
+    {
+        final long current = sequence.get();
+        final long limit = current + batchLimit;
+        long last;
+        if (gate != null)
+        {
+            last = Math.min(gate.get(), limit);
+        }
+        else
+        {
+            final long cursor = Math.min(ring.getCursor(), limit);
+            last = current;
+            while (last < cursor && ring.isAvailable(last + 1))
+            {
+                last++;
+            }
+        }
+        if (last <= current)
+        {
+            return 0;
+        }
+        for (long s = current + 1; s <= last; s++)
+        {
+            handler.onSlot(ring.get(s));
+        }
+        sequence.set(last);
+        return (int)(last - current);
+    }
+}
