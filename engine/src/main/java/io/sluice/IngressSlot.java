@@ -5,6 +5,10 @@ package io.sluice;
  * consumer, stamps {@link #watermarkMs} and {@link #shard}; shard processors, gated on the sequencer,
  * only read. The ring's sequence hand-offs order these writes (a store-release of the producer's or
  * sequencer's sequence, a load-acquire by the next stage), so the fields are plain.
+ *
+ * <p>Text keys live outside the slot, in one char array shared by the ring at {@link #keyOffset}: slots
+ * then sit next to each other in memory (allocated in ring order), and a long-keyed event never touches
+ * key storage.
  */
 final class IngressSlot
 {
@@ -25,12 +29,14 @@ final class IngressSlot
     long keyHash;
     int keyLength;
     final char[] keyChars;
+    final int keyOffset;
 
     long watermarkMs;
     int shard;
 
-    IngressSlot(final int maxKeyLength)
+    IngressSlot(final char[] keyChars, final int keyOffset)
     {
-        keyChars = new char[maxKeyLength];
+        this.keyChars = keyChars;
+        this.keyOffset = keyOffset;
     }
 }

@@ -37,7 +37,7 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
                 if (slot.shard == shard)
                 {
                     final long keyId = slot.keyTag == KeyTags.TEXT ?
-                        dictionary.intern(slot.keyChars, slot.keyLength, slot.keyHash) : slot.keyLong;
+                        dictionary.intern(slot.keyChars, slot.keyOffset, slot.keyLength, slot.keyHash) : slot.keyLong;
                     operators[pipeline].onElement(
                         slot.keyTag, keyId, slot.eventTimeMs, slot.value, slot.partition, watermarksMs[pipeline]);
                 }

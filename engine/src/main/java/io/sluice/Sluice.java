@@ -80,7 +80,16 @@ public final class Sluice implements AutoCloseable
 
         // The ring's own wait strategy only matters to BatchEventProcessors, which we do not use:
         // agents poll. Yielding keeps publish() free of the lock a blocking strategy would signal.
-        ring = RingBuffer.createMultiProducer(() -> new IngressSlot(maxKeyLength), builder.ringSize, new YieldingWaitStrategy());
+        final long keyChars = (long)builder.ringSize * maxKeyLength;
+        if (keyChars > Integer.MAX_VALUE - 16)
+        {
+            throw new IllegalArgumentException("ringSize x maxKeyLength = " + keyChars + " chars exceeds one array; lower one of them");
+        }
+        final char[] ringKeyChars = new char[(int)keyChars];
+        final int[] slotIndex = {0};
+        // Disruptor creates slots in ring order, so the n-th slot created is slot n.
+        ring = RingBuffer.createMultiProducer(
+            () -> new IngressSlot(ringKeyChars, maxKeyLength * slotIndex[0]++), builder.ringSize, new YieldingWaitStrategy());
 
         final ErrorHandler listenerErrors = t ->
         {
@@ -456,12 +465,13 @@ public final class Sluice implements AutoCloseable
         if (keyTag == KeyTags.TEXT)
         {
             final char[] chars = slot.keyChars;
+            final int offset = slot.keyOffset;
             final int length = keyText.length();
             long h = 0;
             for (int i = 0; i < length; i++)
             {
                 final char c = keyText.charAt(i);
-                chars[i] = c;
+                chars[offset + i] = c;
                 h = 31 * h + c;
             }
             slot.keyLength = length;

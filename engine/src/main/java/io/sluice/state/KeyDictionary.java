@@ -60,16 +60,22 @@ public final class KeyDictionary implements AutoCloseable
      */
     public int intern(final char[] chars, final int length, final long hash)
     {
+        return intern(chars, 0, length, hash);
+    }
+
+    /** As {@link #intern(char[], int, long)} for the key at {@code chars[offset, offset + length)}. */
+    public int intern(final char[] chars, final int offset, final int length, final long hash)
+    {
         int slot = (int)hash & indexMask;
         while (true)
         {
             final int entry = index[slot];
             if (entry == 0)
             {
-                return add(chars, length, hash, slot);
+                return add(chars, offset, length, hash, slot);
             }
             final int id = entry - 1;
-            if (matches(recordOffsets[id], chars, length, hash))
+            if (matches(recordOffsets[id], chars, offset, length, hash))
             {
                 return id;
             }
@@ -139,15 +145,15 @@ public final class KeyDictionary implements AutoCloseable
         return h;
     }
 
-    private boolean matches(final int offset, final char[] chars, final int length, final long hash)
+    private boolean matches(final int record, final char[] chars, final int offset, final int length, final long hash)
     {
-        if (arena.getLong(offset + RECORD_HASH_OFFSET) != hash || arena.getInt(offset + RECORD_LENGTH_OFFSET) != length)
+        if (arena.getLong(record + RECORD_HASH_OFFSET) != hash || arena.getInt(record + RECORD_LENGTH_OFFSET) != length)
         {
             return false;
         }
         for (int i = 0; i < length; i++)
         {
-            if (arena.getChar(offset + RECORD_CHARS_OFFSET + (i << 1)) != chars[i])
+            if (arena.getChar(record + RECORD_CHARS_OFFSET + (i << 1)) != chars[offset + i])
             {
                 return false;
             }
@@ -155,16 +161,16 @@ public final class KeyDictionary implements AutoCloseable
         return true;
     }
 
-    private int add(final char[] chars, final int length, final long hash, final int slot)
+    private int add(final char[] chars, final int offset, final int length, final long hash, final int slot)
     {
         final int recordBytes = BitUtil.align(RECORD_CHARS_OFFSET + (length << 1), 8);
         ensureArena(recordBytes);
-        final int offset = arenaUsed;
-        arena.putLong(offset + RECORD_HASH_OFFSET, hash);
-        arena.putInt(offset + RECORD_LENGTH_OFFSET, length);
+        final int record = arenaUsed;
+        arena.putLong(record + RECORD_HASH_OFFSET, hash);
+        arena.putInt(record + RECORD_LENGTH_OFFSET, length);
         for (int i = 0; i < length; i++)
         {
-            arena.putChar(offset + RECORD_CHARS_OFFSET + (i << 1), chars[i]);
+            arena.putChar(record + RECORD_CHARS_OFFSET + (i << 1), chars[offset + i]);
         }
         arenaUsed += recordBytes;
 
@@ -173,7 +179,7 @@ public final class KeyDictionary implements AutoCloseable
         {
             recordOffsets = java.util.Arrays.copyOf(recordOffsets, id << 1);
         }
-        recordOffsets[id] = offset;
+        recordOffsets[id] = record;
         index[slot] = id + 1;
         if (size * 2 > index.length)
         {
