@@ -17,7 +17,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   tag == 0 marks an empty slot; callers use tags >= 1 (e.g. key kind) as part of the key.
  * </pre>
  *
- * Linear probing with backward-shift deletion keeps probe chains short without tombstones, so a table
+ * The home slot is a hash of key1 and the tag, plus key2: keys that differ only in a small key2 (a key's
+ * consecutive window slices, given as slice indexes) land in neighbouring slots, so reading a window's
+ * slices touches a few adjacent cache lines instead of one random line each.
+ *
+ * <p>Linear probing with backward-shift deletion keeps probe chains short without tombstones, so a table
  * whose live size is stable never grows. Offsets returned are valid until the next insert (which may
  * grow and rehash); no offset may be held across an insert.
  */
@@ -242,11 +246,10 @@ public final class OffHeapTable implements AutoCloseable
 
     private int home(final long key1, final long key2, final int tag)
     {
-        long h = key1 * 0x9E3779B97F4A7C15L + key2;
-        h = (h ^ (h >>> 32)) * 0xD6E8FEB86659FD93L + tag;
-        h ^= h >>> 29;
+        long h = (key1 ^ ((long)tag << 59)) * 0xD6E8FEB86659FD93L;
+        h ^= h >>> 32;
         // Fibonacci hashing: the top bits of the product are the best mixed.
-        return (int)((h * 0x9E3779B97F4A7C15L) >>> shift);
+        return ((int)((h * 0x9E3779B97F4A7C15L) >>> shift) + (int)key2) & mask;
     }
 
     private int place(final long key1, final long key2, final int tag)

@@ -59,6 +59,7 @@ public final class SlicingWindowOperator implements WindowOperator
     // and this saves two divisions per event.
     private long cachedSliceStart = Long.MAX_VALUE;
     private long cachedSliceEnd = Long.MIN_VALUE;
+    private long cachedSliceIndex;
     private long cachedFirstEnd;
     private long cachedLastEnd;
 
@@ -116,14 +117,15 @@ public final class SlicingWindowOperator implements WindowOperator
             return;
         }
 
-        final int entry = slices.find(keyId, sliceStart, keyTag);
+        final long sliceIndex = cachedSliceIndex;
+        final int entry = slices.find(keyId, sliceIndex, keyTag);
         if (entry != OffHeapTable.NOT_FOUND)
         {
             layout.add(slices.buffer(), slices.valueOffset(entry), value);
         }
         else
         {
-            final int created = slices.insert(keyId, sliceStart, keyTag);
+            final int created = slices.insert(keyId, sliceIndex, keyTag);
             layout.first(slices.buffer(), slices.valueOffset(created), value);
             if (tumbling)
             {
@@ -175,7 +177,7 @@ public final class SlicingWindowOperator implements WindowOperator
                     }
                     break;
                 case CLEANUP_SLICE:
-                    freed |= remove(slices, keyId, aux, keyTag);
+                    freed |= remove(slices, keyId, sliceIndex(aux), keyTag);
                     break;
                 default:
                     remove(firingCounts, keyId, aux, keyTag);
@@ -222,7 +224,7 @@ public final class SlicingWindowOperator implements WindowOperator
 
     private boolean fireTumbling(final int keyTag, final long keyId, final long windowEnd)
     {
-        final int entry = slices.find(keyId, windowEnd - sizeMs, keyTag);
+        final int entry = slices.find(keyId, sliceIndex(windowEnd - sizeMs), keyTag);
         if (entry == OffHeapTable.NOT_FOUND)
         {
             return false;
@@ -241,6 +243,7 @@ public final class SlicingWindowOperator implements WindowOperator
     {
         cachedSliceStart = sliceStart;
         cachedSliceEnd = sliceStart + sliceMs;
+        cachedSliceIndex = sliceIndex(sliceStart);
         cachedFirstEnd = firstWindowEnd(sliceStart);
         cachedLastEnd = lastWindowEnd(sliceStart);
     }
@@ -328,7 +331,7 @@ public final class SlicingWindowOperator implements WindowOperator
         final long windowStart = windowEnd - sizeMs;
         if (sliceMs == sizeMs)
         {
-            final int entry = slices.find(keyId, windowStart, keyTag);
+            final int entry = slices.find(keyId, sliceIndex(windowStart), keyTag);
             if (entry != OffHeapTable.NOT_FOUND)
             {
                 final int firing = nextFiring(keyTag, keyId, windowEnd);
@@ -339,9 +342,11 @@ public final class SlicingWindowOperator implements WindowOperator
 
         layout.clear(scratch, 0);
         boolean any = false;
-        for (long sliceStart = windowStart; sliceStart < windowEnd; sliceStart += sliceMs)
+        final long firstIndex = sliceIndex(windowStart);
+        final long endIndex = firstIndex + sizeMs / sliceMs;
+        for (long index = firstIndex; index < endIndex; index++)
         {
-            final int entry = slices.find(keyId, sliceStart, keyTag);
+            final int entry = slices.find(keyId, index, keyTag);
             if (entry != OffHeapTable.NOT_FOUND)
             {
                 layout.merge(scratch, 0, slices.buffer(), slices.valueOffset(entry));
@@ -372,6 +377,12 @@ public final class SlicingWindowOperator implements WindowOperator
         final int firing = firingCounts.aux(entry);
         firingCounts.aux(entry, firing + 1);
         return firing;
+    }
+
+    /** Slices are keyed by index on the slice grid, so that a key's consecutive slices are neighbours. */
+    private long sliceIndex(final long sliceStart)
+    {
+        return Math.floorDiv(sliceStart - offsetMs, sliceMs);
     }
 
     private long lastWindowEnd(final long sliceStart)
