@@ -2,7 +2,7 @@ package io.sluice.window;
 
 import io.sluice.WindowSpec;
 import io.sluice.state.OffHeapTable;
-import io.sluice.state.TimerQueue;
+import io.sluice.state.BucketTimerQueue;
 import io.sluice.state.DirectMemory;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -51,7 +51,7 @@ public final class SlicingWindowOperator implements WindowOperator
     private final OffHeapTable slices;
     private final OffHeapTable chains;
     private final OffHeapTable firingCounts;
-    private final TimerQueue timers;
+    private final BucketTimerQueue timers;
     private final DirectMemory scratchMemory;
     private final UnsafeBuffer scratch;
     private final boolean tumbling;
@@ -83,7 +83,7 @@ public final class SlicingWindowOperator implements WindowOperator
         this.chains = new OffHeapTable(CHAIN_RECORD_BYTES, expectedKeys);
         // Fired windows need counting only when they can fire again, i.e. with allowed lateness.
         this.firingCounts = latenessMs > 0 ? new OffHeapTable(0, expectedKeys) : null;
-        this.timers = new TimerQueue(expectedKeys * 2);
+        this.timers = new BucketTimerQueue(expectedKeys * 2);
         this.scratchMemory = new DirectMemory(layout.bytes());
         this.scratch = scratchMemory.buffer();
     }
@@ -155,7 +155,7 @@ public final class SlicingWindowOperator implements WindowOperator
 
     public void onWatermark(final long watermarkMs)
     {
-        final TimerQueue timers = this.timers;
+        final BucketTimerQueue timers = this.timers;
         boolean freed = false;
         while (!timers.isEmpty() && timers.peekTime() <= watermarkMs)
         {

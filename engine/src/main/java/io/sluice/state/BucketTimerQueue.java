@@ -1,0 +1,205 @@
+package io.sluice.state;
+
+import org.agrona.collections.Long2LongHashMap;
+
+import java.util.Arrays;
+
+/**
+ * Timers grouped by (time, kind): for window timers, which fall on a few grid instants (window ends,
+ * lateness horizons) shared by every key. A small heap orders the distinct instants; each instant keeps
+ * its timers in a FIFO list in primitive arrays. Adding to an existing instant is a map lookup and an
+ * append; popping is an unlink. With 10 000 keys a heap of single timers would be 10^5 entries deep in
+ * cache misses; this heap holds a handful.
+ *
+ * <pre>
+ *   instants heap:  (t1, FIRE) (t1, CLEANUP) (t2, FIRE) ...      ordered by time, then kind
+ *   per instant:    head ──► entry ──► entry ──► tail            entry = key, aux, tag, next
+ * </pre>
+ *
+ * Same contract as {@link TimerQueue}: read the earliest timer with the peek methods, then
+ * {@link #poll()} it, then act (acting may add timers, also at the instant being drained).
+ */
+public final class BucketTimerQueue
+{
+    private static final int NONE = -1;
+    private static final int MAX_KINDS = 4;
+
+    private final TimerQueue instants = new TimerQueue(64);
+    private final Long2LongHashMap[] instantByTime = new Long2LongHashMap[MAX_KINDS];
+
+    private int[] bucketHead;
+    private int[] bucketTail;
+    private long[] bucketTime;
+    private int[] bucketKind;
+    private int freeBucket = NONE;
+    private int bucketsUsed;
+
+    private long[] entryKey;
+    private long[] entryAux;
+    private int[] entryTag;
+    private int[] entryNext;
+    private int freeEntry = NONE;
+    private int entriesUsed;
+    private int size;
+
+    public BucketTimerQueue(final int initialCapacity)
+    {
+        for (int k = 0; k < MAX_KINDS; k++)
+        {
+            instantByTime[k] = new Long2LongHashMap(64, 0.65f, NONE);
+        }
+        final int buckets = 64;
+        bucketHead = new int[buckets];
+        bucketTail = new int[buckets];
+        bucketTime = new long[buckets];
+        bucketKind = new int[buckets];
+        final int entries = Math.max(16, initialCapacity);
+        entryKey = new long[entries];
+        entryAux = new long[entries];
+        entryTag = new int[entries];
+        entryNext = new int[entries];
+    }
+
+    public int size()
+    {
+        return size;
+    }
+
+    public boolean isEmpty()
+    {
+        return size == 0;
+    }
+
+    public long peekTime()
+    {
+        return instants.peekTime();
+    }
+
+    public int peekKind()
+    {
+        return instants.peekKind();
+    }
+
+    public long peekKey()
+    {
+        return entryKey[bucketHead[(int)instants.peekKey()]];
+    }
+
+    public int peekTag()
+    {
+        return entryTag[bucketHead[(int)instants.peekKey()]];
+    }
+
+    public long peekAux()
+    {
+        return entryAux[bucketHead[(int)instants.peekKey()]];
+    }
+
+    /** @param kind 0..3; lower kinds pop first at equal times. */
+    public void add(final long time, final int kind, final long key, final int tag, final long aux)
+    {
+        final Long2LongHashMap byTime = instantByTime[kind];
+        int bucket = (int)byTime.get(time);
+        if (bucket == NONE)
+        {
+            bucket = newBucket(time, kind);
+            byTime.put(time, bucket);
+            instants.add(time, kind, bucket, 0, 0);
+        }
+        final int entry = newEntry(key, tag, aux);
+        if (bucketHead[bucket] == NONE)
+        {
+            bucketHead[bucket] = entry;
+        }
+        else
+        {
+            entryNext[bucketTail[bucket]] = entry;
+        }
+        bucketTail[bucket] = entry;
+        size++;
+    }
+
+    /** Removes the earliest timer; read it with the peek methods first. */
+    public void poll()
+    {
+        final int bucket = (int)instants.peekKey();
+        final int entry = bucketHead[bucket];
+        bucketHead[bucket] = entryNext[entry];
+        entryNext[entry] = freeEntry;
+        freeEntry = entry;
+        size--;
+        if (bucketHead[bucket] == NONE)
+        {
+            instants.poll();
+            instantByTime[bucketKind[bucket]].remove(bucketTime[bucket]);
+            bucketHead[bucket] = freeBucket;
+            freeBucket = bucket;
+        }
+    }
+
+    /** Visits every pending timer, instant by instant in heap order: for snapshots and tests. */
+    public void forEach(final TimerQueue.TimerVisitor visitor)
+    {
+        instants.forEach((time, kind, bucket, tag, aux) ->
+        {
+            for (int e = bucketHead[(int)bucket]; e != NONE; e = entryNext[e])
+            {
+                visitor.visit(time, kind, entryKey[e], entryTag[e], entryAux[e]);
+            }
+        });
+    }
+
+    private int newBucket(final long time, final int kind)
+    {
+        final int bucket;
+        if (freeBucket != NONE)
+        {
+            bucket = freeBucket;
+            freeBucket = bucketHead[bucket];
+        }
+        else
+        {
+            if (bucketsUsed == bucketHead.length)
+            {
+                final int capacity = bucketsUsed << 1;
+                bucketHead = Arrays.copyOf(bucketHead, capacity);
+                bucketTail = Arrays.copyOf(bucketTail, capacity);
+                bucketTime = Arrays.copyOf(bucketTime, capacity);
+                bucketKind = Arrays.copyOf(bucketKind, capacity);
+            }
+            bucket = bucketsUsed++;
+        }
+        bucketHead[bucket] = NONE;
+        bucketTail[bucket] = NONE;
+        bucketTime[bucket] = time;
+        bucketKind[bucket] = kind;
+        return bucket;
+    }
+
+    private int newEntry(final long key, final int tag, final long aux)
+    {
+        final int entry;
+        if (freeEntry != NONE)
+        {
+            entry = freeEntry;
+            freeEntry = entryNext[entry];
+        }
+        else
+        {
+            if (entriesUsed == entryKey.length)
+            {
+                final int capacity = entriesUsed << 1;
+                entryKey = Arrays.copyOf(entryKey, capacity);
+                entryAux = Arrays.copyOf(entryAux, capacity);
+                entryTag = Arrays.copyOf(entryTag, capacity);
+                entryNext = Arrays.copyOf(entryNext, capacity);
+            }
+            entry = entriesUsed++;
+        }
+        entryKey[entry] = key;
+        entryTag[entry] = tag;
+        entryAux[entry] = aux;
+        entryNext[entry] = NONE;
+        return entry;
+    }
+}
