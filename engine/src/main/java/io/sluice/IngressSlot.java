@@ -23,7 +23,6 @@ final class IngressSlot
     long eventTimeMs;
     long value;
     int partition;
-    long sourcePosition;
     int keyTag;
     long keyLong;
     long keyHash;

@@ -70,19 +70,9 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
         return outputs[pipeline];
     }
 
-    WindowOperator operator(final int pipeline)
-    {
-        return operators[pipeline];
-    }
-
     long watermarkMs(final int pipeline)
     {
         return watermarksMs[pipeline];
-    }
-
-    KeyDictionary dictionary()
-    {
-        return dictionary;
     }
 
     public void close()

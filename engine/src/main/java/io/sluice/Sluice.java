@@ -221,25 +221,13 @@ public final class Sluice implements AutoCloseable
     /** Windows fired so far by a pipeline, over all shards. */
     public long resultCount(final String pipeline)
     {
-        final int id = pipelineId(pipeline);
-        long total = 0;
-        for (final ShardProcessor processor : processors)
-        {
-            total += processor.output(id).resultCount();
-        }
-        return total;
+        return sumOverShards(pipeline, Output::resultCount);
     }
 
     /** Events sent to the late output so far by a pipeline, over all shards. */
     public long lateCount(final String pipeline)
     {
-        final int id = pipelineId(pipeline);
-        long total = 0;
-        for (final ShardProcessor processor : processors)
-        {
-            total += processor.output(id).lateCount();
-        }
-        return total;
+        return sumOverShards(pipeline, Output::lateCount);
     }
 
     /**
@@ -248,13 +236,7 @@ public final class Sluice implements AutoCloseable
      */
     public long outsideWindowsCount(final String pipeline)
     {
-        final int id = pipelineId(pipeline);
-        long total = 0;
-        for (final ShardProcessor processor : processors)
-        {
-            total += processor.output(id).outsideWindowsCount();
-        }
-        return total;
+        return sumOverShards(pipeline, Output::outsideWindowsCount);
     }
 
     /** Exceptions thrown by result or late listeners (reported to the error handler, then skipped). */
@@ -340,6 +322,17 @@ public final class Sluice implements AutoCloseable
             AgentRunner.startOnThread(runner);
         }
         return this;
+    }
+
+    private long sumOverShards(final String pipeline, final java.util.function.ToLongFunction<Output> counter)
+    {
+        final int id = pipelineId(pipeline);
+        long total = 0;
+        for (final ShardProcessor processor : processors)
+        {
+            total += counter.applyAsLong(processor.output(id));
+        }
+        return total;
     }
 
     private void checkEvent(final int pipelineId, final int partition, final long eventTimeMs)
@@ -459,7 +452,6 @@ public final class Sluice implements AutoCloseable
         slot.partition = partition;
         slot.eventTimeMs = eventTimeMs;
         slot.value = value;
-        slot.sourcePosition = 0;
         slot.keyTag = keyTag;
         slot.keyLong = keyLong;
         if (keyTag == KeyTags.TEXT)

@@ -19,7 +19,7 @@ import java.util.Arrays;
  * Same contract as {@link TimerQueue}: read the earliest timer with the peek methods, then
  * {@link #poll()} it, then act (acting may add timers, also at the instant being drained).
  */
-public final class BucketTimerQueue
+public final class BucketTimerQueue implements Timers
 {
     private static final int NONE = -1;
     private static final int MAX_KINDS = 4;

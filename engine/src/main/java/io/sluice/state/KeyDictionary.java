@@ -3,7 +3,6 @@ package io.sluice.state;
 import org.agrona.BitUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
-
 /**
  * Interns text keys to dense int ids without allocating once a key is known, and gives the text back
  * as a reusable {@link CharSequence} view. One per shard; the shard thread is its only writer.
@@ -88,18 +87,6 @@ public final class KeyDictionary implements AutoCloseable
     {
         view.wrap(recordOffsets[id]);
         return view;
-    }
-
-    /** The key's text written into {@code destination} from 0; returns its length. */
-    public int copyText(final int id, final char[] destination)
-    {
-        final int offset = recordOffsets[id];
-        final int length = arena.getInt(offset + RECORD_LENGTH_OFFSET);
-        for (int i = 0; i < length; i++)
-        {
-            destination[i] = arena.getChar(offset + RECORD_CHARS_OFFSET + (i << 1));
-        }
-        return length;
     }
 
     public void close()

@@ -3,7 +3,6 @@ package io.sluice.state;
 import org.agrona.BitUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
-
 /**
  * Open-addressing hash table over off-heap memory, keyed by two longs and a small tag, with a fixed-width
  * value area per entry that callers read and write through {@link #buffer()}.
@@ -220,12 +219,6 @@ public final class OffHeapTable implements AutoCloseable
                 visitor.visit(offset);
             }
         }
-    }
-
-    public void clear()
-    {
-        buffer.setMemory(0, capacity * stride, (byte)0);
-        size = 0;
     }
 
     public void close()

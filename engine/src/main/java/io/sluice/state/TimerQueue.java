@@ -11,7 +11,7 @@ import java.util.Arrays;
  * window that merged or moved leaves a stale timer behind, which is cheaper than finding and deleting
  * it from the heap).
  */
-public final class TimerQueue
+public final class TimerQueue implements Timers
 {
     // One entry = 4 longs side by side, so that a heap level's two children share cache lines:
     // [time][key][aux][meta = tag << 8 | kind]
@@ -124,11 +124,6 @@ public final class TimerQueue
             index = child;
         }
         set(entries, index, time, key, aux, meta);
-    }
-
-    public void clear()
-    {
-        size = 0;
     }
 
     /** Visits every pending timer in heap (not time) order: for snapshots and tests. */

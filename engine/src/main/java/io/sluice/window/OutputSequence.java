@@ -9,15 +9,4 @@ public final class OutputSequence
     {
         return next++;
     }
-
-    /** The sequence the next output will take. */
-    public long peek()
-    {
-        return next;
-    }
-
-    public void reset(final long next)
-    {
-        this.next = next;
-    }
 }

@@ -17,142 +17,16 @@ class TimerQueueTest
         }
     }
 
-    /** The operations both timer queues share, so one reference test covers both. */
-    private interface Queue
+    static java.util.stream.Stream<Timers> queues()
     {
-        void add(long time, int kind, long key, int tag, long aux);
-
-        long peekTime();
-
-        int peekKind();
-
-        long peekKey();
-
-        int peekTag();
-
-        long peekAux();
-
-        void poll();
-
-        int size();
-
-        boolean isEmpty();
-    }
-
-    static java.util.stream.Stream<String> queues()
-    {
-        return java.util.stream.Stream.of("heap", "buckets");
-    }
-
-    private static Queue create(final String kind)
-    {
-        if (kind.equals("heap"))
-        {
-            final TimerQueue q = new TimerQueue(4);
-            return new Queue()
-            {
-                public void add(final long time, final int kind, final long key, final int tag, final long aux)
-                {
-                    q.add(time, kind, key, tag, aux);
-                }
-
-                public long peekTime()
-                {
-                    return q.peekTime();
-                }
-
-                public int peekKind()
-                {
-                    return q.peekKind();
-                }
-
-                public long peekKey()
-                {
-                    return q.peekKey();
-                }
-
-                public int peekTag()
-                {
-                    return q.peekTag();
-                }
-
-                public long peekAux()
-                {
-                    return q.peekAux();
-                }
-
-                public void poll()
-                {
-                    q.poll();
-                }
-
-                public int size()
-                {
-                    return q.size();
-                }
-
-                public boolean isEmpty()
-                {
-                    return q.isEmpty();
-                }
-            };
-        }
-        final BucketTimerQueue q = new BucketTimerQueue(4);
-        return new Queue()
-        {
-            public void add(final long time, final int kind, final long key, final int tag, final long aux)
-            {
-                q.add(time, kind, key, tag, aux);
-            }
-
-            public long peekTime()
-            {
-                return q.peekTime();
-            }
-
-            public int peekKind()
-            {
-                return q.peekKind();
-            }
-
-            public long peekKey()
-            {
-                return q.peekKey();
-            }
-
-            public int peekTag()
-            {
-                return q.peekTag();
-            }
-
-            public long peekAux()
-            {
-                return q.peekAux();
-            }
-
-            public void poll()
-            {
-                q.poll();
-            }
-
-            public int size()
-            {
-                return q.size();
-            }
-
-            public boolean isEmpty()
-            {
-                return q.isEmpty();
-            }
-        };
+        return java.util.stream.Stream.of(new TimerQueue(4), new BucketTimerQueue(4));
     }
 
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.MethodSource("queues")
-    void shouldPopInTimeThenKindOrderLikeAPriorityQueue(final String kind)
+    void shouldPopInTimeThenKindOrderLikeAPriorityQueue(final Timers queue)
     {
         final SplittableRandom random = new SplittableRandom(17);
-        final Queue queue = create(kind);
         final PriorityQueue<Timer> reference = new PriorityQueue<>();
         for (int op = 0; op < 300_000; op++)
         {
