@@ -176,14 +176,14 @@ public final class Sluice implements AutoCloseable
     public void publish(final int pipelineId, final int partition, final long eventTimeMs, final long key, final long value)
     {
         checkEvent(pipelineId, partition, eventTimeMs);
-        fill(claimBlocking(), pipelineId, partition, eventTimeMs, KeyTags.LONG, key, null, value);
+        fill(claimBlocking(false), pipelineId, partition, eventTimeMs, KeyTags.LONG, key, null, value);
     }
 
     public void publish(final int pipelineId, final int partition, final long eventTimeMs, final CharSequence key, final long value)
     {
         checkEvent(pipelineId, partition, eventTimeMs);
         checkKey(key);
-        fill(claimBlocking(), pipelineId, partition, eventTimeMs, KeyTags.TEXT, 0, key, value);
+        fill(claimBlocking(false), pipelineId, partition, eventTimeMs, KeyTags.TEXT, 0, key, value);
     }
 
     public boolean tryPublish(final int pipelineId, final int partition, final long eventTimeMs, final long key, final long value)
@@ -265,7 +265,7 @@ public final class Sluice implements AutoCloseable
         closed = true;
         if (failure.cause() == null && threadsStarted)
         {
-            final long sequence = claimForClose();
+            final long sequence = claimBlocking(true);
             final IngressSlot slot = ring.get(sequence);
             slot.type = IngressSlot.END_OF_INPUT;
             ring.publish(sequence);
@@ -370,7 +370,12 @@ public final class Sluice implements AutoCloseable
         }
     }
 
-    private long claimBlocking()
+    /**
+     * Waits for a free slot: the ring is the only buffer. Spins briefly, then yields, then parks.
+     *
+     * @param closing true for the end-of-input slot of {@link #close()}, which is claimed after closed is set.
+     */
+    private long claimBlocking(final boolean closing)
     {
         int attempts = 0;
         while (true)
@@ -381,9 +386,8 @@ public final class Sluice implements AutoCloseable
             }
             catch (final InsufficientCapacityException full)
             {
-                // Backpressure: the ring is the only buffer. Spin briefly, then yield, then park.
                 failure.throwIfFailed();
-                if (closed)
+                if (closed && !closing)
                 {
                     throw new IllegalStateException("Sluice closed while publishing");
                 }
@@ -417,25 +421,6 @@ public final class Sluice implements AutoCloseable
         }
     }
 
-    private long claimForClose()
-    {
-        while (true)
-        {
-            try
-            {
-                return ring.tryNext();
-            }
-            catch (final InsufficientCapacityException full)
-            {
-                if (failure.cause() != null)
-                {
-                    throw new IllegalStateException("engine failed while closing", failure.cause());
-                }
-                LockSupport.parkNanos(50_000);
-            }
-        }
-    }
-
     private void fill(
         final long sequence,
         final int pipelineId,
@@ -456,18 +441,8 @@ public final class Sluice implements AutoCloseable
         slot.keyLong = keyLong;
         if (keyTag == KeyTags.TEXT)
         {
-            final char[] chars = slot.keyChars;
-            final int offset = slot.keyOffset;
-            final int length = keyText.length();
-            long h = 0;
-            for (int i = 0; i < length; i++)
-            {
-                final char c = keyText.charAt(i);
-                chars[offset + i] = c;
-                h = 31 * h + c;
-            }
-            slot.keyLength = length;
-            slot.keyHash = KeyDictionary.mix(h);
+            slot.keyLength = keyText.length();
+            slot.keyHash = KeyDictionary.copyAndHash(keyText, slot.keyChars, slot.keyOffset);
         }
         else
         {

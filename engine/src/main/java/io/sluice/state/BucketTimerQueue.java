@@ -137,18 +137,6 @@ public final class BucketTimerQueue implements Timers
         }
     }
 
-    /** Visits every pending timer, instant by instant in heap order: for snapshots and tests. */
-    public void forEach(final TimerQueue.TimerVisitor visitor)
-    {
-        instants.forEach((time, kind, bucket, tag, aux) ->
-        {
-            for (int e = bucketHead[(int)bucket]; e != NONE; e = entryNext[e])
-            {
-                visitor.visit(time, kind, entryKey[e], entryTag[e], entryAux[e]);
-            }
-        });
-    }
-
     private int newBucket(final long time, final int kind)
     {
         final int bucket;

@@ -46,12 +46,6 @@ public final class KeyDictionary implements AutoCloseable
         return size;
     }
 
-    /** Off-heap plus index bytes held; for state-size reporting. */
-    public long reservedBytes()
-    {
-        return (long)arena.capacity() + 4L * index.length + 4L * recordOffsets.length;
-    }
-
     /**
      * @param chars  the key's characters in [0, length).
      * @param hash   {@link #hash(char[], int)} of the same characters (computed once by the publisher).
@@ -106,6 +100,22 @@ public final class KeyDictionary implements AutoCloseable
         for (int i = 0, length = text.length(); i < length; i++)
         {
             h = 31 * h + text.charAt(i);
+        }
+        return mix(h);
+    }
+
+    /**
+     * Copies the text into {@code destination} from {@code offset} and returns its {@link #hash(CharSequence)},
+     * in one pass: what a publisher does while filling a ring slot.
+     */
+    public static long copyAndHash(final CharSequence text, final char[] destination, final int offset)
+    {
+        long h = 0;
+        for (int i = 0, length = text.length(); i < length; i++)
+        {
+            final char c = text.charAt(i);
+            destination[offset + i] = c;
+            h = 31 * h + c;
         }
         return mix(h);
     }

@@ -36,7 +36,6 @@ public final class OffHeapTable implements AutoCloseable
     private static final int MIN_CAPACITY = 16;
     private static final int MAX_LOAD_PERCENT = 60;
 
-    private final int valueBytes;
     private final int stride;
     private final int initialCapacity;
     private DirectMemory memory;
@@ -53,7 +52,6 @@ public final class OffHeapTable implements AutoCloseable
         {
             throw new IllegalArgumentException("valueBytes must be >= 0: " + valueBytes);
         }
-        this.valueBytes = valueBytes;
         this.stride = BitUtil.align(HEADER_BYTES + valueBytes, 8);
         this.initialCapacity = BitUtil.findNextPositivePowerOfTwo(Math.max(MIN_CAPACITY, initialCapacity));
         allocate(this.initialCapacity);
@@ -83,17 +81,6 @@ public final class OffHeapTable implements AutoCloseable
     public int strideBytes()
     {
         return stride;
-    }
-
-    public int valueBytes()
-    {
-        return valueBytes;
-    }
-
-    /** Off-heap bytes currently reserved by the table. */
-    public long reservedBytes()
-    {
-        return (long)capacity * stride;
     }
 
     public long key1(final int entryOffset)

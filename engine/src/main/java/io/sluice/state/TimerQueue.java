@@ -126,23 +126,6 @@ public final class TimerQueue implements Timers
         set(entries, index, time, key, aux, meta);
     }
 
-    /** Visits every pending timer in heap (not time) order: for snapshots and tests. */
-    public void forEach(final TimerVisitor visitor)
-    {
-        for (int i = 0; i < size; i++)
-        {
-            final int at = i * STRIDE;
-            visitor.visit(entries[at + TIME], (int)entries[at + META] & 0xFF, entries[at + KEY],
-                (int)(entries[at + META] >>> 8), entries[at + AUX]);
-        }
-    }
-
-    @FunctionalInterface
-    public interface TimerVisitor
-    {
-        void visit(long time, int kind, long key, int tag, long aux);
-    }
-
     private static boolean less(final long timeA, final long metaA, final long timeB, final long metaB)
     {
         return timeA < timeB || (timeA == timeB && (metaA & 0xFF) < (metaB & 0xFF));

@@ -25,6 +25,4 @@ public interface Timers
     long peekAux();
 
     void poll();
-
-    void forEach(TimerQueue.TimerVisitor visitor);
 }

@@ -106,29 +106,6 @@ public final class WatermarkTracker
         return active >= 2 ? deadline : Long.MAX_VALUE;
     }
 
-    public int partitionCount()
-    {
-        int count = 0;
-        for (int p = 0; p < partitionLimit; p++)
-        {
-            if (seen[p])
-            {
-                count++;
-            }
-        }
-        return count;
-    }
-
-    public boolean isIdle(final int partition)
-    {
-        return partition < partitionLimit && idle[partition];
-    }
-
-    public long partitionWatermarkMs(final int partition)
-    {
-        return partition < partitionLimit && seen[partition] ? maxEventTimeMs[partition] - outOfOrdernessMs - 1 : Long.MIN_VALUE;
-    }
-
     /** Declared partitions that never report start their idleness clock with the tracker's first use. */
     private void startIdlenessClocks(final long nowNs)
     {

@@ -68,16 +68,6 @@ public final class AccumulatorLayout
         return bytes;
     }
 
-    public int aggregateCount()
-    {
-        return declared.length;
-    }
-
-    public Aggregate aggregate(final int index)
-    {
-        return declared[index];
-    }
-
     /** Initialises an accumulator holding exactly one value. */
     public void first(final MutableDirectBuffer buffer, final int offset, final long value)
     {
@@ -133,11 +123,6 @@ public final class AccumulatorLayout
         {
             customs[i].merge(target, targetOffset + customOffsets[i], source, sourceOffset + customOffsets[i]);
         }
-    }
-
-    public long count(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getLong(offset + COUNT_OFFSET);
     }
 
     /** The declared aggregate's result, by declaration index. */

@@ -194,11 +194,6 @@ public final class SessionWindowOperator implements WindowOperator
         return sessions.size();
     }
 
-    public long reservedBytes()
-    {
-        return heads.reservedBytes() + sessions.reservedBytes();
-    }
-
     public int pendingTimers()
     {
         return timers.size();

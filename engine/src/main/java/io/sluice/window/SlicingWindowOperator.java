@@ -25,11 +25,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * because an event is added to every non-late window containing it, and a late window never fires
  * again, so adding it to the slice cannot change any output.
  *
- * <p>Per key, one "fire chain" timer walks the window ends in order while the key has slices that
- * reach them; a key record holds the chain's next end and the key's newest slice. An out-of-order slice
- * that needs an earlier window pulls the chain back and leaves the later timer stale; stale timers are
- * recognised when they pop (their end is not the chain's next end). Each slice has its own cleanup
- * timer at the lateness horizon of the last window containing it.
+ * <p>Sliding windows: per key, one "fire chain" timer walks the window ends in order while the key has
+ * slices that reach them; a key record holds the chain's next end and the key's newest slice. An
+ * out-of-order slice that needs an earlier window pulls the chain back and leaves the later timer stale;
+ * stale timers are recognised when they pop (their end is not the chain's next end). Tumbling windows
+ * (one slice per window) need no chain: each slice has its own fire timer. Slices are freed by a cleanup
+ * timer at the lateness horizon of the last window containing them, or, for tumbling windows without
+ * lateness, by the fire itself.
  */
 public final class SlicingWindowOperator implements WindowOperator
 {
@@ -137,12 +139,12 @@ public final class SlicingWindowOperator implements WindowOperator
                 }
                 if (latenessMs > 0)
                 {
-                    timers.add(lastEnd - 1 + latenessMs, CLEANUP_SLICE, keyId, keyTag, sliceStart);
+                    timers.add(lastEnd - 1 + latenessMs, CLEANUP_SLICE, keyId, keyTag, sliceIndex);
                 }
             }
             else
             {
-                timers.add(lastEnd - 1 + latenessMs, CLEANUP_SLICE, keyId, keyTag, sliceStart);
+                timers.add(lastEnd - 1 + latenessMs, CLEANUP_SLICE, keyId, keyTag, sliceIndex);
                 joinFireChain(keyTag, keyId, sliceStart, lastEnd, watermarkMs);
             }
         }
@@ -177,7 +179,7 @@ public final class SlicingWindowOperator implements WindowOperator
                     }
                     break;
                 case CLEANUP_SLICE:
-                    freed |= remove(slices, keyId, sliceIndex(aux), keyTag);
+                    freed |= remove(slices, keyId, aux, keyTag);
                     break;
                 default:
                     remove(firingCounts, keyId, aux, keyTag);
@@ -195,20 +197,9 @@ public final class SlicingWindowOperator implements WindowOperator
         return slices.size();
     }
 
-    public long reservedBytes()
-    {
-        return slices.reservedBytes() + chains.reservedBytes() + (firingCounts != null ? firingCounts.reservedBytes() : 0);
-    }
-
     public int pendingTimers()
     {
         return timers.size();
-    }
-
-    /** Bytes per (key, slice) entry in the slice table. */
-    public int sliceEntryBytes()
-    {
-        return slices.strideBytes();
     }
 
     public void close()
@@ -222,21 +213,29 @@ public final class SlicingWindowOperator implements WindowOperator
         scratchMemory.close();
     }
 
+    /** A tumbling window's on-time firing; without lateness nothing can reach the slice again, so it goes. */
     private boolean fireTumbling(final int keyTag, final long keyId, final long windowEnd)
     {
-        final int entry = slices.find(keyId, sliceIndex(windowEnd - sizeMs), keyTag);
-        if (entry == OffHeapTable.NOT_FOUND)
-        {
-            return false;
-        }
-        output.result(keyTag, keyId, windowEnd - sizeMs, windowEnd, slices.buffer(), slices.valueOffset(entry),
-            nextFiring(keyTag, keyId, windowEnd));
-        if (latenessMs == 0)
+        final int entry = fireSingleSlice(keyTag, keyId, windowEnd);
+        if (entry != OffHeapTable.NOT_FOUND && latenessMs == 0)
         {
             slices.removeAt(entry);
             return true;
         }
         return false;
+    }
+
+    /** Fires a window made of one slice (tumbling). @return the slice's entry, or NOT_FOUND if empty. */
+    private int fireSingleSlice(final int keyTag, final long keyId, final long windowEnd)
+    {
+        final long windowStart = windowEnd - sizeMs;
+        final int entry = slices.find(keyId, sliceIndex(windowStart), keyTag);
+        if (entry != OffHeapTable.NOT_FOUND)
+        {
+            final int firing = nextFiring(keyTag, keyId, windowEnd);
+            output.result(keyTag, keyId, windowStart, windowEnd, slices.buffer(), slices.valueOffset(entry), firing);
+        }
+        return entry;
     }
 
     private void cacheSlice(final long sliceStart)
@@ -328,18 +327,13 @@ public final class SlicingWindowOperator implements WindowOperator
 
     private void fireWindow(final int keyTag, final long keyId, final long windowEnd)
     {
-        final long windowStart = windowEnd - sizeMs;
-        if (sliceMs == sizeMs)
+        if (tumbling)
         {
-            final int entry = slices.find(keyId, sliceIndex(windowStart), keyTag);
-            if (entry != OffHeapTable.NOT_FOUND)
-            {
-                final int firing = nextFiring(keyTag, keyId, windowEnd);
-                output.result(keyTag, keyId, windowStart, windowEnd, slices.buffer(), slices.valueOffset(entry), firing);
-            }
+            fireSingleSlice(keyTag, keyId, windowEnd);
             return;
         }
 
+        final long windowStart = windowEnd - sizeMs;
         layout.clear(scratch, 0);
         boolean any = false;
         final long firstIndex = sliceIndex(windowStart);

@@ -18,9 +18,6 @@ public interface WindowOperator extends AutoCloseable
     /** Live state entries (slices or sessions), for metrics and tests. */
     int liveEntries();
 
-    /** Off-heap bytes reserved by this operator's tables. */
-    long reservedBytes();
-
     int pendingTimers();
 
     void close();

@@ -36,5 +36,8 @@ class KeyDictionaryTest
     {
         final String key = "user-42";
         assertEquals(KeyDictionary.hash(key), KeyDictionary.hash(key.toCharArray(), key.length()));
+        final char[] slot = new char[12];
+        assertEquals(KeyDictionary.hash(key), KeyDictionary.copyAndHash(key, slot, 3));
+        assertEquals(key, new String(slot, 3, key.length()));
     }
 }
