@@ -10,8 +10,7 @@ import io.sluice.window.AccumulatorLayout;
 import io.sluice.window.KeyTags;
 import io.sluice.window.Output;
 import io.sluice.window.OutputSequence;
-import io.sluice.window.SessionWindowOperator;
-import io.sluice.window.SlicingWindowOperator;
+import io.sluice.window.WindowOperators;
 import io.sluice.window.WindowOperator;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
@@ -495,9 +494,7 @@ public final class Sluice implements AutoCloseable
 
     static WindowOperator newOperator(final PipelineBuilder pipeline, final Output output, final int expectedKeys)
     {
-        return pipeline.window().type() == WindowSpec.Type.SESSION ?
-            new SessionWindowOperator(pipeline.window(), pipeline.allowedLatenessMs(), output, expectedKeys) :
-            new SlicingWindowOperator(pipeline.window(), pipeline.allowedLatenessMs(), output, expectedKeys);
+        return WindowOperators.create(pipeline.window(), pipeline.allowedLatenessMs(), output, expectedKeys);
     }
 
     /** Fluent engine configuration; {@link #start()} validates it and starts the threads. */

@@ -8,9 +8,8 @@ import io.sluice.window.AccumulatorLayout;
 import io.sluice.window.KeyTags;
 import io.sluice.window.Output;
 import io.sluice.window.OutputSequence;
-import io.sluice.window.SessionWindowOperator;
-import io.sluice.window.SlicingWindowOperator;
 import io.sluice.window.WindowOperator;
+import io.sluice.window.WindowOperators;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -46,7 +45,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {BenchFlags.ADD_EXPORTS_MISC, BenchFlags.ADD_EXPORTS_NIO, BenchFlags.HEAP})
+@Fork(value = 1, jvmArgsAppend = {BenchFlags.ADD_EXPORTS_MISC, BenchFlags.ADD_EXPORTS_NIO, BenchFlags.HEAP, BenchFlags.NO_BOUNDS_CHECKS})
 @State(Scope.Thread)
 public class WindowUpdateBenchmark
 {
@@ -97,8 +96,7 @@ public class WindowUpdateBenchmark
         final Output output = new Output("bench", 0, 0, new OutputSequence(), dictionary,
             new AccumulatorLayout(Aggregates.standard()), r -> blackhole.consume(r.sum()), late -> blackhole.consume(late.value()),
             Throwable::printStackTrace);
-        operator = spec.type() == WindowSpec.Type.SESSION ?
-            new SessionWindowOperator(spec, 0, output, KEYS) : new SlicingWindowOperator(spec, 0, output, KEYS);
+        operator = WindowOperators.create(spec, 0, output, KEYS);
         watermarkMs = Long.MIN_VALUE;
         maxTimeMs = Long.MIN_VALUE;
     }

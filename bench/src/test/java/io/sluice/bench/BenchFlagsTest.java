@@ -24,5 +24,9 @@ class BenchFlagsTest
         {
             assertTrue(flags.contains(flag), flag + " is in the root pom's sluice.jvm.flags");
         }
+        final Matcher production = Pattern.compile("<sluice.jvm.production.flags>(.*?)</sluice.jvm.production.flags>",
+            Pattern.DOTALL).matcher(pom);
+        assertTrue(production.find(), "root pom declares sluice.jvm.production.flags");
+        assertTrue(production.group(1).contains(BenchFlags.NO_BOUNDS_CHECKS), "benchmarks run as the launcher does");
     }
 }

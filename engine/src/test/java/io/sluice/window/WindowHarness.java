@@ -7,6 +7,7 @@ import io.sluice.state.KeyDictionary;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Drives one window operator by hand, as a shard does, and records what it outputs as text lines:
@@ -26,6 +27,12 @@ public final class WindowHarness implements AutoCloseable
     }
 
     public WindowHarness(final WindowSpec window, final long latenessMs, final Aggregate[] aggregates)
+    {
+        this(aggregates, out -> WindowOperators.create(window, latenessMs, out, 16));
+    }
+
+    /** A harness around an operator built by hand, e.g. with unusual internal sizes. */
+    public WindowHarness(final Aggregate[] aggregates, final Function<Output, WindowOperator> operatorFactory)
     {
         final Output out = new Output("test", 0, 0, new OutputSequence(), dictionary, new AccumulatorLayout(aggregates),
             r ->
@@ -47,8 +54,7 @@ public final class WindowHarness implements AutoCloseable
             {
                 throw new AssertionError(t);
             });
-        operator = window.type() == WindowSpec.Type.SESSION ?
-            new SessionWindowOperator(window, latenessMs, out, 16) : new SlicingWindowOperator(window, latenessMs, out, 16);
+        operator = operatorFactory.apply(out);
     }
 
     public WindowHarness element(final String key, final long eventTimeMs, final long value)

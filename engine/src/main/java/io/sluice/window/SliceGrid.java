@@ -1,0 +1,113 @@
+package io.sluice.window;
+
+import io.sluice.WindowSpec;
+
+/**
+ * The arithmetic of tumbling and sliding windows cut into slices (panes) of width gcd(size, slide), and
+ * the slice of the last element located, because consecutive events mostly share a slice and this saves
+ * the divisions per event.
+ *
+ * <pre>
+ *   time ──►  |  s0  |  s1  |  s2  |  s3  |  s4  |       one accumulator per (key, slice)
+ *             [------ window e1 ------)
+ *                    [------ window e2 ------)          a window = merge of its size / w slices
+ * </pre>
+ *
+ * Slices are named by their index on the grid (floor((start - offset) / w)), so that a key's
+ * consecutive slices have consecutive names.
+ */
+final class SliceGrid
+{
+    final long sizeMs;
+    final long slideMs;
+    final long offsetMs;
+    final long sliceMs;
+    final int slicesPerWindow;
+
+    // The located slice: its bounds, its index, and the first and last ends of the windows containing it.
+    private long sliceStart = Long.MAX_VALUE;
+    private long sliceEnd = Long.MIN_VALUE;
+    private long sliceIndex;
+    private long firstEnd;
+    private long lastEnd;
+
+    SliceGrid(final WindowSpec window)
+    {
+        if (window.type() == WindowSpec.Type.SESSION)
+        {
+            throw new IllegalArgumentException("session windows are not cut into slices");
+        }
+        this.sizeMs = window.sizeMs();
+        this.slideMs = window.slideMs();
+        this.offsetMs = window.offsetMs();
+        this.sliceMs = gcd(sizeMs, slideMs);
+        this.slicesPerWindow = (int)Math.min(Integer.MAX_VALUE, sizeMs / sliceMs);
+    }
+
+    /** Makes the slice holding {@code eventTimeMs} the located one. */
+    void locate(final long eventTimeMs)
+    {
+        if (eventTimeMs < sliceStart || eventTimeMs >= sliceEnd)
+        {
+            final long start = eventTimeMs - Math.floorMod(eventTimeMs - offsetMs, sliceMs);
+            sliceStart = start;
+            sliceEnd = start + sliceMs;
+            sliceIndex = sliceIndex(start);
+            firstEnd = firstWindowEnd(start);
+            lastEnd = lastWindowEnd(start);
+        }
+    }
+
+    long sliceStart()
+    {
+        return sliceStart;
+    }
+
+    long sliceIndex()
+    {
+        return sliceIndex;
+    }
+
+    /** The end of the earliest window containing the located slice. */
+    long firstEnd()
+    {
+        return firstEnd;
+    }
+
+    /** The end of the latest window containing the located slice; at or before its start when none does. */
+    long lastEnd()
+    {
+        return lastEnd;
+    }
+
+    long sliceIndex(final long sliceStartMs)
+    {
+        return Math.floorDiv(sliceStartMs - offsetMs, sliceMs);
+    }
+
+    long sliceStartOf(final long sliceIndex)
+    {
+        return sliceIndex * sliceMs + offsetMs;
+    }
+
+    long lastWindowEnd(final long sliceStartMs)
+    {
+        return sliceStartMs - Math.floorMod(sliceStartMs - offsetMs, slideMs) + sizeMs;
+    }
+
+    long firstWindowEnd(final long sliceStartMs)
+    {
+        final long beforeFirst = sliceStartMs - sizeMs;
+        return beforeFirst - Math.floorMod(beforeFirst - offsetMs, slideMs) + slideMs + sizeMs;
+    }
+
+    static long ceilDiv(final long dividend, final long divisor)
+    {
+        return -Math.floorDiv(-dividend, divisor);
+    }
+
+    private static long gcd(final long a, final long b)
+    {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+}

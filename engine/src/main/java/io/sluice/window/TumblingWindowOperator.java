@@ -1,0 +1,153 @@
+package io.sluice.window;
+
+import io.sluice.WindowSpec;
+import io.sluice.state.BucketTimerQueue;
+import io.sluice.state.OffHeapTable;
+
+/**
+ * Tumbling windows: one accumulator per (key, window) in an off-heap table, one fire timer each.
+ *
+ * <p>Firing follows Flink's {@code WindowOperator} exactly: a window fires when the watermark reaches
+ * end - 1 if it holds anything; an event whose window is late ({@code end - 1 + lateness <= watermark})
+ * goes to the late output; an accepted event for a window that has fired re-fires it at once, numbered
+ * 1, 2... Without lateness the fire frees the window, otherwise a cleanup timer does at the lateness
+ * horizon. The table's home slot adds the window's grid index to the key's hash, so a key's
+ * consecutive windows are neighbours.
+ */
+public final class TumblingWindowOperator implements WindowOperator
+{
+    private static final int FIRE = 0;
+    private static final int CLEANUP_FIRING_COUNT = 1;
+    private static final int CLEANUP_WINDOW = 2;
+
+    private final SliceGrid grid;
+    private final long latenessMs;
+    private final AccumulatorLayout layout;
+    private final Output output;
+    private final OffHeapTable windows;
+    private final BucketTimerQueue timers;
+    private final FiringCounter firings;
+
+    public TumblingWindowOperator(
+        final WindowSpec window, final long allowedLatenessMs, final Output output, final int expectedKeys)
+    {
+        this.grid = new SliceGrid(window);
+        if (grid.slicesPerWindow != 1)
+        {
+            throw new IllegalArgumentException("not a tumbling window: " + window);
+        }
+        this.latenessMs = allowedLatenessMs;
+        this.output = output;
+        this.layout = output.layout();
+        this.windows = new OffHeapTable(layout.bytes(), expectedKeys * 2);
+        this.timers = new BucketTimerQueue(expectedKeys * 2);
+        this.firings = new FiringCounter(latenessMs, expectedKeys, timers, CLEANUP_FIRING_COUNT);
+    }
+
+    public void onElement(
+        final int keyTag, final long keyId, final long eventTimeMs, final long value, final int partition, final long watermarkMs)
+    {
+        final SliceGrid grid = this.grid;
+        grid.locate(eventTimeMs);
+        final long end = grid.lastEnd();
+        if (end - 1 + latenessMs <= watermarkMs)
+        {
+            output.late(keyTag, keyId, eventTimeMs, value, partition, watermarkMs);
+            return;
+        }
+
+        final long index = grid.sliceIndex();
+        final int entry = windows.find(keyId, index, keyTag);
+        if (entry != OffHeapTable.NOT_FOUND)
+        {
+            layout.add(windows.buffer(), windows.valueOffset(entry), value);
+        }
+        else
+        {
+            final int created = windows.insert(keyId, index, keyTag);
+            layout.first(windows.buffer(), windows.valueOffset(created), value);
+            if (end - 1 > watermarkMs)
+            {
+                timers.add(end - 1, FIRE, keyId, keyTag, index);
+            }
+            if (latenessMs > 0)
+            {
+                timers.add(end - 1 + latenessMs, CLEANUP_WINDOW, keyId, keyTag, index);
+            }
+        }
+
+        if (end - 1 <= watermarkMs)
+        {
+            fire(keyTag, keyId, index); // re-firing: the window has fired but is within its lateness
+        }
+    }
+
+    public void onWatermark(final long watermarkMs)
+    {
+        final BucketTimerQueue timers = this.timers;
+        boolean freed = false;
+        while (!timers.isEmpty() && timers.peekTime() <= watermarkMs)
+        {
+            final int kind = timers.peekKind();
+            final long keyId = timers.peekKey();
+            final int keyTag = timers.peekTag();
+            final long aux = timers.peekAux();
+            timers.poll();
+            switch (kind)
+            {
+                case FIRE:
+                    final int entry = fire(keyTag, keyId, aux);
+                    if (entry != OffHeapTable.NOT_FOUND && latenessMs == 0)
+                    {
+                        windows.removeAt(entry); // nothing can reach this window again
+                        freed = true;
+                    }
+                    break;
+                case CLEANUP_WINDOW:
+                    final int late = windows.find(keyId, aux, keyTag);
+                    if (late != OffHeapTable.NOT_FOUND)
+                    {
+                        windows.removeAt(late);
+                        freed = true;
+                    }
+                    break;
+                default:
+                    firings.forget(keyTag, keyId, aux);
+                    break;
+            }
+        }
+        if (freed)
+        {
+            windows.shrinkIfSparse();
+        }
+    }
+
+    public int liveEntries()
+    {
+        return windows.size();
+    }
+
+    public int pendingTimers()
+    {
+        return timers.size();
+    }
+
+    public void close()
+    {
+        windows.close();
+        firings.close();
+    }
+
+    /** Emits the window with this grid index. @return its entry, or NOT_FOUND if it holds nothing. */
+    private int fire(final int keyTag, final long keyId, final long index)
+    {
+        final int entry = windows.find(keyId, index, keyTag);
+        if (entry != OffHeapTable.NOT_FOUND)
+        {
+            final long start = grid.sliceStartOf(index);
+            final long end = start + grid.sizeMs;
+            output.result(keyTag, keyId, start, end, windows.buffer(), windows.valueOffset(entry), firings.next(keyTag, keyId, end));
+        }
+        return entry;
+    }
+}

@@ -1,0 +1,92 @@
+package io.sluice.window;
+
+import io.sluice.Aggregates;
+import io.sluice.WindowSpec;
+import io.sluice.Windows;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The sliding operator keeps a key's slices in a small ring and sends what does not fit to an overflow
+ * table. Rings far too small for the window (1, 2, 4 cells) force most slices through the overflow path
+ * and through ring moves in both directions; the output must not change at all. The default ring is
+ * itself checked against the naive Flink-rule reference by the differential test.
+ */
+class SliceRingOverflowTest
+{
+    static LongStream seeds()
+    {
+        return LongStream.range(0, 120);
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void outputDoesNotDependOnRingSize(final long seed)
+    {
+        final SplittableRandom random = new SplittableRandom(seed);
+        final long slide = 1 + random.nextInt(20);
+        final WindowSpec window = Windows.sliding(Duration.ofMillis(slide * (2 + random.nextInt(6))),
+            Duration.ofMillis(slide), Duration.ofMillis(random.nextInt((int)slide)));
+        final long lateness = random.nextBoolean() ? 0 : random.nextInt(100);
+        final List<long[]> steps = randomSteps(random);
+
+        final List<String> expected = run(window, lateness, SlidingWindowOperator.defaultRingSlices(window, lateness), steps);
+        assertTrue(expected.size() > 0, "the scenario emits something");
+        for (final int ringSlices : new int[]{1, 2, 4})
+        {
+            assertEquals(expected, run(window, lateness, ringSlices, steps),
+                "ring of " + ringSlices + " for " + window + " lateness=" + lateness + " seed=" + seed);
+        }
+    }
+
+    /** Each step is {key, time, value} for an element or {-1, watermark, 0} for a watermark. */
+    private static List<long[]> randomSteps(final SplittableRandom random)
+    {
+        final List<long[]> steps = new ArrayList<>();
+        final long disorder = 1 + random.nextInt(300);
+        long now = random.nextLong(-1_000, 1_000);
+        for (int i = 0; i < 400; i++)
+        {
+            now += random.nextInt(4);
+            steps.add(new long[]{random.nextInt(5), now - random.nextLong(disorder), random.nextLong(-50, 50)});
+            if (random.nextInt(8) == 0)
+            {
+                steps.add(new long[]{-1, now - random.nextLong(disorder), 0});
+            }
+        }
+        return steps;
+    }
+
+    private static List<String> run(final WindowSpec window, final long lateness, final int ringSlices, final List<long[]> steps)
+    {
+        try (WindowHarness harness = new WindowHarness(Aggregates.standard(),
+            out -> new SlidingWindowOperator(window, lateness, out, 4, ringSlices)))
+        {
+            for (final long[] step : steps)
+            {
+                if (step[0] < 0)
+                {
+                    harness.watermark(step[1]);
+                }
+                else
+                {
+                    harness.longKeyElement(step[0], step[1], step[2]);
+                }
+            }
+            harness.endOfInput();
+            assertEquals(0, harness.operator().liveEntries(), "every slice freed at end of input");
+            final List<String> output = harness.drain();
+            output.sort(null);
+            return output;
+        }
+    }
+}
