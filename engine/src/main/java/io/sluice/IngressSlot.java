@@ -23,6 +23,8 @@ final class IngressSlot
     long eventTimeMs;
     long value;
     int partition;
+    /** Where the event's source resumes after it; journaled so that recovery can tell the source. */
+    long sourcePosition;
     int keyTag;
     long keyLong;
     long keyHash;

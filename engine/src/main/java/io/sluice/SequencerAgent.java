@@ -12,6 +12,9 @@ import org.agrona.concurrent.NanoClock;
  * into the slot before shards may read it. Watermarks are therefore computed once, from one order,
  * whatever the number of shards.
  *
+ * <p>With storage, it is also the journal writer: each slot is appended to the input journal, with the
+ * time used to stamp it, before any shard may read it.
+ *
  * <p>Idle partitions are a matter of processing time: on a deadline it re-publishes a TICK for the
  * pipeline so that the re-evaluated watermark travels through the ring in order like everything else.
  */
@@ -26,6 +29,7 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
     private final int shardCount;
     private final NanoClock clock;
     private final boolean anyIdleness;
+    private final InputJournal journal;
     private long nowNs;
     private long nextIdleCheckNs;
 
@@ -34,8 +38,10 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
         final RingPoller poller,
         final WatermarkTracker[] trackers,
         final int shardCount,
-        final NanoClock clock)
+        final NanoClock clock,
+        final InputJournal journal)
     {
+        this.journal = journal;
         this.ring = ring;
         this.poller = poller;
         this.trackers = trackers;
@@ -69,16 +75,33 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
 
     public void onSlot(final IngressSlot slot)
     {
+        stamp(slot, nowNs);
+        if (journal != null)
+        {
+            // Shards are gated on this stage's sequence, released after the batch: nothing they see is
+            // missing from the journal.
+            journal.append(slot, nowNs);
+        }
+    }
+
+    /** Recovery: the same stamping, at the time journaled with the record instead of the clock's. */
+    void replay(final IngressSlot slot, final long ingestTimeNs)
+    {
+        stamp(slot, ingestTimeNs);
+    }
+
+    private void stamp(final IngressSlot slot, final long timeNs)
+    {
         switch (slot.type)
         {
             case IngressSlot.EVENT:
-                slot.watermarkMs = trackers[slot.pipeline].onEvent(slot.partition, slot.eventTimeMs, nowNs);
+                slot.watermarkMs = trackers[slot.pipeline].onEvent(slot.partition, slot.eventTimeMs, timeNs);
                 slot.shard = shardOf(slot.keyHash, shardCount);
                 break;
 
             case IngressSlot.TICK:
                 tickPending[slot.pipeline] = false;
-                slot.watermarkMs = trackers[slot.pipeline].onTick(nowNs);
+                slot.watermarkMs = trackers[slot.pipeline].onTick(timeNs);
                 break;
 
             default:

@@ -10,18 +10,22 @@ import io.sluice.window.AccumulatorLayout;
 import io.sluice.window.KeyTags;
 import io.sluice.window.Output;
 import io.sluice.window.OutputSequence;
+import io.sluice.record.OutputJournal;
+import io.sluice.storage.MessageLog;
+import io.sluice.storage.Storage;
 import io.sluice.window.WindowOperators;
 import io.sluice.window.WindowOperator;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -63,6 +67,11 @@ public final class Sluice implements AutoCloseable
     private final AtomicLong errorCount = new AtomicLong();
     private volatile boolean closed;
     private boolean threadsStarted;
+    private final Storage storage;
+    private final OutputSequence[] outputSequences;
+    private final Map<Long, Long> resumePositions = new HashMap<>();
+    private long recoveredRecords;
+    private long endOfInputIndex = MessageLog.NO_INDEX;
 
     private Sluice(final Builder builder)
     {
@@ -105,13 +114,17 @@ public final class Sluice implements AutoCloseable
 
         // Batches bound how long a stage holds slots before handing them on (and the scan per batch).
         final RingPoller sequencerPoller = new RingPoller(ring, null, BATCH_LIMIT);
+        storage = builder.storage;
+        final OutputJournal[] outputJournals = openOutputJournals(builder);
+        outputSequences = new OutputSequence[builder.shards];
         processors = new ShardProcessor[builder.shards];
         shardSequences = new Sequence[builder.shards];
         shardRunners = new AgentRunner[builder.shards];
         shardAgents = new ShardAgent[builder.shards];
         for (int s = 0; s < builder.shards; s++)
         {
-            processors[s] = newShardProcessor(s, pipelines, builder, listenerErrors);
+            outputSequences[s] = new OutputSequence();
+            processors[s] = newShardProcessor(s, pipelines, builder, listenerErrors, outputSequences[s], outputJournals[s]);
             final RingPoller shardPoller = new RingPoller(ring, sequencerPoller.sequence(), BATCH_LIMIT);
             shardSequences[s] = shardPoller.sequence();
             shardAgents[s] = new ShardAgent(processors[s], shardPoller, failure);
@@ -124,7 +137,12 @@ public final class Sluice implements AutoCloseable
             failure.fail(t);
             builder.errorHandler.onError(t);
         };
-        sequencerAgent = new SequencerAgent(ring, sequencerPoller, trackers, builder.shards, builder.nanoClock);
+        final InputJournal inputJournal = storage == null ? null : new InputJournal(storage.inputLog(), maxKeyLength);
+        sequencerAgent = new SequencerAgent(ring, sequencerPoller, trackers, builder.shards, builder.nanoClock, inputJournal);
+        if (inputJournal != null)
+        {
+            recover(inputJournal, outputJournals);
+        }
         sequencerRunner = new AgentRunner(builder.waitStrategy.newIdleStrategy(), agentErrors, null, sequencerAgent);
         for (int s = 0; s < builder.shards; s++)
         {
@@ -262,7 +280,7 @@ public final class Sluice implements AutoCloseable
             return;
         }
         closed = true;
-        if (failure.cause() == null && threadsStarted)
+        if (failure.cause() == null && threadsStarted && endOfInputIndex == MessageLog.NO_INDEX)
         {
             final long sequence = claimBlocking(true);
             final IngressSlot slot = ring.get(sequence);
@@ -281,6 +299,10 @@ public final class Sluice implements AutoCloseable
         for (final ShardProcessor processor : processors)
         {
             processor.close();
+        }
+        if (storage != null)
+        {
+            storage.close();
         }
     }
 
@@ -323,6 +345,115 @@ public final class Sluice implements AutoCloseable
         return this;
     }
 
+    /** What {@link #resumePosition} returns for a source that has no journaled input yet. */
+    public static final long NO_POSITION = -1;
+
+    /**
+     * Where a source resumes after a restart: the position journaled with the last accepted input of that
+     * pipeline and partition (the publisher's {@code sourcePosition}), or {@link #NO_POSITION}. Reading on
+     * from there neither re-reads nor skips anything.
+     */
+    public long resumePosition(final String pipeline, final int partition)
+    {
+        return resumePositions.getOrDefault(sourceKey(pipelineId(pipeline), partition), NO_POSITION);
+    }
+
+    /** How many journal records recovery replayed when this engine started (0 without storage). */
+    public long recoveredRecords()
+    {
+        return recoveredRecords;
+    }
+
+    /** Like {@link #publish(int, int, long, long, long)}, journaling where the source resumes after this event. */
+    public void publish(
+        final int pipelineId, final int partition, final long eventTimeMs, final long key, final long value, final long sourcePosition)
+    {
+        checkEvent(pipelineId, partition, eventTimeMs);
+        fill(claimBlocking(false), pipelineId, partition, eventTimeMs, KeyTags.LONG, key, null, value, sourcePosition);
+    }
+
+    /** Like {@link #publish(int, int, long, CharSequence, long)}, journaling where the source resumes after this event. */
+    public void publish(
+        final int pipelineId, final int partition, final long eventTimeMs, final CharSequence key, final long value,
+        final long sourcePosition)
+    {
+        checkEvent(pipelineId, partition, eventTimeMs);
+        checkKey(key);
+        fill(claimBlocking(false), pipelineId, partition, eventTimeMs, KeyTags.TEXT, 0, key, value, sourcePosition);
+    }
+
+    private OutputJournal[] openOutputJournals(final Builder builder)
+    {
+        final OutputJournal[] journals = new OutputJournal[builder.shards];
+        if (storage == null)
+        {
+            return journals;
+        }
+        final int existing = storage.existingOutputLogs();
+        if (existing != 0 && existing != builder.shards)
+        {
+            throw new IllegalArgumentException("storage " + storage.describe() + " was written by " + existing +
+                " shards; recovery replays into the same shards: start with shards(" + existing + ")");
+        }
+        for (int s = 0; s < builder.shards; s++)
+        {
+            final MessageLog log = storage.outputLog(s);
+            journals[s] = new OutputJournal(log, OutputJournal.lastSequence(log));
+        }
+        return journals;
+    }
+
+    /**
+     * Rebuilds every shard's state by replaying the whole input journal through the same stamping and
+     * the same shard code, before any thread starts. Outputs the output journals already hold are
+     * suppressed; those lost in the crash are journaled and delivered now.
+     */
+    private void recover(final InputJournal journal, final OutputJournal[] outputJournals)
+    {
+        final IngressSlot slot = new IngressSlot(new char[maxKeyLength], 0);
+        final MessageLog.MessageHandler handler = (index, buffer, offset, length) ->
+        {
+            final long ingestTimeNs = journal.decode(buffer, offset, length, slot);
+            sequencerAgent.replay(slot, ingestTimeNs);
+            if (slot.type == IngressSlot.EVENT)
+            {
+                resumePositions.put(sourceKey(slot.pipeline, slot.partition), slot.sourcePosition);
+            }
+            else if (slot.type == IngressSlot.END_OF_INPUT)
+            {
+                endOfInputIndex = index;
+            }
+            for (final ShardProcessor processor : processors)
+            {
+                processor.onSlot(slot);
+            }
+            recoveredRecords++;
+        };
+        try (MessageLog.Reader reader = journal.log().reader())
+        {
+            while (reader.next(handler))
+            {
+                // each record is applied by the handler
+            }
+        }
+        for (int s = 0; s < outputJournals.length; s++)
+        {
+            final long produced = outputSequences[s].peek();
+            if (produced <= outputJournals[s].journaledThrough())
+            {
+                throw new IllegalStateException("storage " + storage.describe() + ": the output journal of shard " + s +
+                    " holds sequence " + outputJournals[s].journaledThrough() + " but replaying the input journal (" +
+                    recoveredRecords + " records) produces only " + produced + " outputs; the journals do not belong " +
+                    "together or input records were lost. Refusing to start.");
+            }
+        }
+    }
+
+    private static long sourceKey(final int pipelineId, final int partition)
+    {
+        return ((long)pipelineId << 32) | (partition & 0xFFFF_FFFFL);
+    }
+
     private long sumOverShards(final String pipeline, final java.util.function.ToLongFunction<Output> counter)
     {
         final int id = pipelineId(pipeline);
@@ -339,6 +470,11 @@ public final class Sluice implements AutoCloseable
         if (closed)
         {
             throw new IllegalStateException("Sluice is closed: publish before close()");
+        }
+        if (endOfInputIndex != MessageLog.NO_INDEX)
+        {
+            throw new IllegalStateException("storage " + storage.describe() + " holds a finished run (close() ended its " +
+                "input at journal index " + endOfInputIndex + "); new input needs a new storage directory");
         }
         if (pipelineId < 0 || pipelineId >= pipelineNames.length)
         {
@@ -430,7 +566,22 @@ public final class Sluice implements AutoCloseable
         final CharSequence keyText,
         final long value)
     {
+        fill(sequence, pipelineId, partition, eventTimeMs, keyTag, keyLong, keyText, value, NO_POSITION);
+    }
+
+    private void fill(
+        final long sequence,
+        final int pipelineId,
+        final int partition,
+        final long eventTimeMs,
+        final int keyTag,
+        final long keyLong,
+        final CharSequence keyText,
+        final long value,
+        final long sourcePosition)
+    {
         final IngressSlot slot = ring.get(sequence);
+        slot.sourcePosition = sourcePosition;
         slot.type = IngressSlot.EVENT;
         slot.pipeline = pipelineId;
         slot.partition = partition;
@@ -475,10 +626,14 @@ public final class Sluice implements AutoCloseable
     }
 
     private static ShardProcessor newShardProcessor(
-        final int shard, final List<PipelineBuilder> pipelines, final Builder builder, final ErrorHandler listenerErrors)
+        final int shard,
+        final List<PipelineBuilder> pipelines,
+        final Builder builder,
+        final ErrorHandler listenerErrors,
+        final OutputSequence outputSequence,
+        final OutputJournal outputJournal)
     {
         final KeyDictionary dictionary = new KeyDictionary(builder.expectedKeysPerShard);
-        final OutputSequence outputSequence = new OutputSequence();
         final WindowOperator[] operators = new WindowOperator[pipelines.size()];
         final Output[] outputs = new Output[pipelines.size()];
         for (int p = 0; p < pipelines.size(); p++)
@@ -486,7 +641,7 @@ public final class Sluice implements AutoCloseable
             final PipelineBuilder pipeline = pipelines.get(p);
             outputs[p] = new Output(
                 pipeline.name(), p, shard, outputSequence, dictionary, new AccumulatorLayout(pipeline.aggregates()),
-                pipeline.resultListener(), pipeline.lateListener(), listenerErrors);
+                pipeline.resultListener(), pipeline.lateListener(), listenerErrors, outputJournal);
             operators[p] = newOperator(pipeline, outputs[p], builder.expectedKeysPerShard);
         }
         return new ShardProcessor(shard, dictionary, operators, outputs);
@@ -506,7 +661,9 @@ public final class Sluice implements AutoCloseable
         private int expectedKeysPerShard = 1024;
         private WaitStrategy waitStrategy = WaitStrategy.BACKOFF;
         private ErrorHandler errorHandler = Throwable::printStackTrace;
-        private NanoClock nanoClock = new SystemNanoClock();
+        // Epoch-based, not System.nanoTime(): journaled with each input, it must stay meaningful across restarts.
+        private NanoClock nanoClock = new SystemEpochNanoClock()::nanoTime;
+        private Storage storage;
         private final Map<String, PipelineBuilder> pipelines = new LinkedHashMap<>();
 
         private Builder()
@@ -596,6 +753,17 @@ public final class Sluice implements AutoCloseable
             configure.accept(pipeline);
             pipeline.conclude();
             pipelines.put(name, pipeline);
+            return this;
+        }
+
+        /**
+         * Journals every input and output there, and on start recovers from what it holds: replays the input
+         * journal, suppresses outputs already journaled, and tells sources where to resume
+         * ({@link Sluice#resumePosition}). The engine closes the storage when it closes.
+         */
+        public Builder storage(final Storage storage)
+        {
+            this.storage = Objects.requireNonNull(storage, "storage");
             return this;
         }
 

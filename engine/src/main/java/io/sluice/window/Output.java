@@ -1,5 +1,6 @@
 package io.sluice.window;
 
+import io.sluice.record.OutputJournal;
 import io.sluice.LateEvent;
 import io.sluice.LateListener;
 import io.sluice.ResultListener;
@@ -26,6 +27,7 @@ public final class Output
     private final ResultListener resultListener;
     private final LateListener lateListener;
     private final ErrorHandler errorHandler;
+    private final OutputJournal journal;
     private final ResultView resultView = new ResultView();
     private final LateView lateView = new LateView();
     private final LongText longText = new LongText();
@@ -45,6 +47,23 @@ public final class Output
         final LateListener lateListener,
         final ErrorHandler errorHandler)
     {
+        this(pipelineName, pipelineId, shard, sequence, dictionary, layout, resultListener, lateListener, errorHandler, null);
+    }
+
+    /** @param journal the shard's output journal, or null when outputs go to the listeners only. */
+    public Output(
+        final String pipelineName,
+        final int pipelineId,
+        final int shard,
+        final OutputSequence sequence,
+        final KeyDictionary dictionary,
+        final AccumulatorLayout layout,
+        final ResultListener resultListener,
+        final LateListener lateListener,
+        final ErrorHandler errorHandler,
+        final OutputJournal journal)
+    {
+        this.journal = journal;
         this.pipelineName = pipelineName;
         this.pipelineId = pipelineId;
         this.shard = shard;
@@ -100,6 +119,15 @@ public final class Output
         view.accumulatorOffset = accumulatorOffset;
         view.firing = firing;
         view.sequence = sequence.next();
+        if (journal != null)
+        {
+            if (journal.alreadyJournaled(view.sequence))
+            {
+                view.accumulator = null;
+                return; // recovery re-produced an output that went out before the crash
+            }
+            journal.append(view);
+        }
         resultCount.lazySet(resultCount.get() + 1);
         if (resultListener != null)
         {
@@ -126,6 +154,14 @@ public final class Output
         view.partition = partition;
         view.watermarkMs = watermarkMs;
         view.sequence = sequence.next();
+        if (journal != null)
+        {
+            if (journal.alreadyJournaled(view.sequence))
+            {
+                return;
+            }
+            journal.append(view);
+        }
         lateCount.lazySet(lateCount.get() + 1);
         if (lateListener != null)
         {

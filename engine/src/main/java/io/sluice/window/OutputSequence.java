@@ -9,4 +9,10 @@ public final class OutputSequence
     {
         return next++;
     }
+
+    /** The sequence the next output will take, i.e. how many outputs the shard has produced. */
+    public long peek()
+    {
+        return next;
+    }
 }

@@ -1,0 +1,153 @@
+package io.sluice;
+
+import io.sluice.codecs.EndOfInputDecoder;
+import io.sluice.codecs.EndOfInputEncoder;
+import io.sluice.codecs.InputEventDecoder;
+import io.sluice.codecs.InputEventEncoder;
+import io.sluice.codecs.KeyKind;
+import io.sluice.codecs.MessageHeaderDecoder;
+import io.sluice.codecs.MessageHeaderEncoder;
+import io.sluice.codecs.TickDecoder;
+import io.sluice.codecs.TickEncoder;
+import io.sluice.record.CharArraySequence;
+import io.sluice.record.Utf8Keys;
+import io.sluice.state.KeyDictionary;
+import io.sluice.storage.MessageLog;
+import io.sluice.window.KeyTags;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The input journal as the sequencer writes it and recovery reads it back: one SBE record per ring
+ * slot (event, tick or end of input), with the sequencer's clock, so that replaying the records through
+ * the same stamping gives the same watermarks, idle partitions included. A record's index in the log is
+ * the input's identity.
+ */
+final class InputJournal implements AutoCloseable
+{
+    private final MessageLog log;
+    private final UnsafeBuffer scratch;
+    private final UnsafeBuffer keyBytes;
+    private final CharArraySequence keyView = new CharArraySequence();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final InputEventEncoder eventEncoder = new InputEventEncoder();
+    private final InputEventDecoder eventDecoder = new InputEventDecoder();
+    private final TickEncoder tickEncoder = new TickEncoder();
+    private final TickDecoder tickDecoder = new TickDecoder();
+    private final EndOfInputEncoder endEncoder = new EndOfInputEncoder();
+    private final EndOfInputDecoder endDecoder = new EndOfInputDecoder();
+
+    InputJournal(final MessageLog log, final int maxKeyLength)
+    {
+        this.log = log;
+        final int maxKeyBytes = maxKeyLength * Utf8Keys.MAX_BYTES_PER_CHAR;
+        this.keyBytes = new UnsafeBuffer(ByteBuffer.allocateDirect(maxKeyBytes));
+        this.scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(256 + maxKeyBytes));
+    }
+
+    MessageLog log()
+    {
+        return log;
+    }
+
+    /** @return the record's index. */
+    long append(final IngressSlot slot, final long ingestTimeNs)
+    {
+        final int length;
+        switch (slot.type)
+        {
+            case IngressSlot.EVENT:
+                final boolean text = slot.keyTag == KeyTags.TEXT;
+                final int keyLength = text ? encodeKey(slot) : 0;
+                eventEncoder.wrapAndApplyHeader(scratch, 0, headerEncoder)
+                    .eventTimeMs(slot.eventTimeMs)
+                    .value(slot.value)
+                    .keyLong(slot.keyLong)
+                    .sourcePosition(slot.sourcePosition)
+                    .partition(slot.partition)
+                    .pipelineId(slot.pipeline)
+                    .keyKind(text ? KeyKind.TEXT : KeyKind.LONG)
+                    .ingestTimeNs(ingestTimeNs)
+                    .putKey(keyBytes, 0, keyLength);
+                length = eventEncoder.encodedLength();
+                break;
+
+            case IngressSlot.TICK:
+                tickEncoder.wrapAndApplyHeader(scratch, 0, headerEncoder).ingestTimeNs(ingestTimeNs).pipelineId(slot.pipeline);
+                length = tickEncoder.encodedLength();
+                break;
+
+            default:
+                endEncoder.wrapAndApplyHeader(scratch, 0, headerEncoder).ingestTimeNs(ingestTimeNs);
+                length = endEncoder.encodedLength();
+                break;
+        }
+        return log.append(scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + length);
+    }
+
+    /**
+     * Fills a slot from a record, as the publisher and the ring had filled it.
+     *
+     * @return the sequencer's clock when the record was journaled.
+     * @throws IllegalStateException if the record is not one this class writes.
+     */
+    long decode(final DirectBuffer buffer, final int offset, final int length, final IngressSlot slot)
+    {
+        headerDecoder.wrap(buffer, offset);
+        switch (headerDecoder.templateId())
+        {
+            case InputEventDecoder.TEMPLATE_ID:
+                eventDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                slot.type = IngressSlot.EVENT;
+                slot.pipeline = eventDecoder.pipelineId();
+                slot.eventTimeMs = eventDecoder.eventTimeMs();
+                slot.value = eventDecoder.value();
+                slot.partition = eventDecoder.partition();
+                slot.sourcePosition = eventDecoder.sourcePosition();
+                slot.keyLong = eventDecoder.keyLong();
+                final long ingestTimeNs = eventDecoder.ingestTimeNs();
+                if (eventDecoder.keyKind() == KeyKind.TEXT)
+                {
+                    final int keyLength = eventDecoder.getKey(keyBytes, 0, eventDecoder.keyLength());
+                    slot.keyTag = KeyTags.TEXT;
+                    slot.keyLength = Utf8Keys.decode(keyBytes, 0, keyLength, slot.keyChars, slot.keyOffset);
+                    slot.keyHash = KeyDictionary.hash(keyView.wrap(slot.keyChars, slot.keyOffset, slot.keyLength));
+                }
+                else
+                {
+                    slot.keyTag = KeyTags.LONG;
+                    slot.keyLength = 0;
+                    slot.keyHash = KeyDictionary.mix(slot.keyLong);
+                }
+                return ingestTimeNs;
+
+            case TickDecoder.TEMPLATE_ID:
+                tickDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                slot.type = IngressSlot.TICK;
+                slot.pipeline = tickDecoder.pipelineId();
+                return tickDecoder.ingestTimeNs();
+
+            case EndOfInputDecoder.TEMPLATE_ID:
+                endDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                slot.type = IngressSlot.END_OF_INPUT;
+                return endDecoder.ingestTimeNs();
+
+            default:
+                throw new IllegalStateException("not an input record: schema " + headerDecoder.schemaId() +
+                    " template " + headerDecoder.templateId() + " (" + length + " bytes)");
+        }
+    }
+
+    public void close()
+    {
+        log.close();
+    }
+
+    private int encodeKey(final IngressSlot slot)
+    {
+        return Utf8Keys.encode(keyView.wrap(slot.keyChars, slot.keyOffset, slot.keyLength), keyBytes, 0);
+    }
+}

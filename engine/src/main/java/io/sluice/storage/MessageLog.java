@@ -1,0 +1,44 @@
+package io.sluice.storage;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * An append-only log of opaque messages, each named by a stable, increasing index. The engine encodes
+ * (SBE) and decodes; a log only stores bytes. The journal module implements it on Chronicle Queue.
+ *
+ * <p>One thread appends at a time; any number of readers.
+ */
+public interface MessageLog extends AutoCloseable
+{
+    long NO_INDEX = -1;
+
+    /** @return the index of the appended message. */
+    long append(DirectBuffer buffer, int offset, int length);
+
+    /** @return the index of the last complete message, or {@link #NO_INDEX} if there is none. */
+    long lastIndex();
+
+    /** A new reader, positioned before the first message. */
+    Reader reader();
+
+    void close();
+
+    /** Reads messages in index order. */
+    interface Reader extends AutoCloseable
+    {
+        /** Positions the reader so that the next message read is {@code index}. @return false if absent. */
+        boolean seek(long index);
+
+        /** Reads the next message, if any. @return false at the end of the log. */
+        boolean next(MessageHandler handler);
+
+        void close();
+    }
+
+    /** The buffer is valid during the call only. */
+    @FunctionalInterface
+    interface MessageHandler
+    {
+        void onMessage(long index, DirectBuffer buffer, int offset, int length);
+    }
+}

@@ -1,0 +1,22 @@
+package io.sluice.storage;
+
+/**
+ * Where an engine keeps what must survive it: the input journal (every accepted input, in the order
+ * shards see it) and one output journal per shard (every result and late event with its (shard,
+ * sequence) identity). Given to {@code Sluice.builder().storage(...)}; the engine owns and closes it.
+ */
+public interface Storage extends AutoCloseable
+{
+    MessageLog inputLog();
+
+    /** The output journal of one shard, created empty on first use. */
+    MessageLog outputLog(int shard);
+
+    /** How many shards' output journals exist already: recovery needs the same shard count. */
+    int existingOutputLogs();
+
+    /** A human-readable name for messages, e.g. the directory. */
+    String describe();
+
+    void close();
+}

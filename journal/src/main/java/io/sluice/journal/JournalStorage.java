@@ -1,0 +1,129 @@
+package io.sluice.journal;
+
+import io.sluice.storage.MessageLog;
+import io.sluice.storage.Storage;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * An engine's storage in one directory, on Chronicle Queue:
+ *
+ * <pre>
+ *   dir/input/             the input journal: every accepted input, in sequencer order
+ *   dir/output/shard-N/    shard N's output journal: its results and late events with their sequences
+ * </pre>
+ *
+ * One engine process per directory (Chronicle allows one writer per queue). Chronicle's usage reporting is
+ * off: its artifact is excluded from the build and its switch is set here before Chronicle loads.
+ */
+public final class JournalStorage implements Storage
+{
+    static
+    {
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("chronicle.announcer.disable", "true");
+        System.setProperty("disable.perf.info", "true");
+    }
+
+    private static final String OUTPUT_PREFIX = "shard-";
+
+    private final Path directory;
+    private final RollCycle rollCycle;
+    private final ChronicleMessageLog input;
+    private final List<ChronicleMessageLog> outputs = new ArrayList<>();
+
+    private JournalStorage(final Path directory, final RollCycle rollCycle)
+    {
+        this.directory = directory;
+        this.rollCycle = rollCycle;
+        try
+        {
+            Files.createDirectories(directory.resolve("output"));
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot create journal directory " + directory + ": " + e.getMessage(), e);
+        }
+        this.input = new ChronicleMessageLog(directory.resolve("input"), rollCycle);
+    }
+
+    /** Opens (or creates) storage in a directory, rolling journal files daily. */
+    public static JournalStorage open(final Path directory)
+    {
+        return open(directory, RollCycles.FAST_DAILY);
+    }
+
+    /** @param rollCycle how often journal files roll, e.g. {@code RollCycles.FAST_HOURLY}. */
+    public static JournalStorage open(final Path directory, final RollCycle rollCycle)
+    {
+        return new JournalStorage(directory, rollCycle);
+    }
+
+    public MessageLog inputLog()
+    {
+        return input;
+    }
+
+    public MessageLog outputLog(final int shard)
+    {
+        while (outputs.size() <= shard)
+        {
+            outputs.add(null);
+        }
+        ChronicleMessageLog log = outputs.get(shard);
+        if (log == null)
+        {
+            log = new ChronicleMessageLog(outputDirectory(shard), rollCycle);
+            outputs.set(shard, log);
+        }
+        return log;
+    }
+
+    public int existingOutputLogs()
+    {
+        try (Stream<Path> entries = Files.list(directory.resolve("output")))
+        {
+            return (int)entries.filter(p -> p.getFileName().toString().startsWith(OUTPUT_PREFIX)).count();
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot list " + directory.resolve("output") + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String describe()
+    {
+        return directory.toString();
+    }
+
+    public void close()
+    {
+        input.close();
+        for (final ChronicleMessageLog log : outputs)
+        {
+            if (log != null)
+            {
+                log.close();
+            }
+        }
+    }
+
+    /** Shard N's output journal directory, for readers such as sinks and audits. */
+    public Path outputDirectory(final int shard)
+    {
+        return directory.resolve("output").resolve(OUTPUT_PREFIX + shard);
+    }
+
+    public Path inputDirectory()
+    {
+        return directory.resolve("input");
+    }
+}

@@ -1,0 +1,139 @@
+package io.sluice.journal;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Exactly-once across crashes: a child JVM runs a journaled pipeline over a generated input; this test
+ * kills it with SIGKILL at random moments, restarts it, again and again, then compares its output
+ * journals with those of an uninterrupted run. Same multiset, no duplicate (shard, sequence), nothing
+ * missing, nothing different.
+ *
+ * <p>{@code -Dsluice.crash.kills=N} raises the number of kills (default 20), {@code -Dsluice.crash.events=N}
+ * the input size (default 1 000 000).
+ */
+class CrashRecoveryTest
+{
+    private static final int SHARDS = 2;
+    private static final long EVENTS = Long.getLong("sluice.crash.events", 1_000_000);
+    private static final int KILLS = Integer.getInteger("sluice.crash.kills", 20);
+    private static final long SEED = Long.getLong("sluice.crash.seed", System.nanoTime());
+
+    @Test
+    void outputsAfterRepeatedKillsEqualAnUninterruptedRun(@TempDir final Path temp) throws Exception
+    {
+        final Path reference = temp.resolve("reference");
+        final Path crashed = temp.resolve("crashed");
+        assertEquals("DONE", runToCompletion(reference, 0), "the uninterrupted run completes");
+
+        final SplittableRandom random = new SplittableRandom(SEED);
+        int kills = 0;
+        int starts = 0;
+        boolean done = false;
+        while (kills < KILLS && !done)
+        {
+            starts++;
+            final Process child = start(crashed, 200);
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)))
+            {
+                final String ready = out.readLine();
+                assertTrue(ready != null && ready.startsWith("READY"), "child started (seed " + SEED + "): " + ready);
+                System.out.println("start " + starts + ": " + ready);
+                // Kill during recovery sometimes, mostly while it takes input.
+                final long delayMs = random.nextInt(10) == 0 ? 0 : random.nextLong(10, 400);
+                if (child.waitFor(delayMs, TimeUnit.MILLISECONDS))
+                {
+                    done = true; // finished before the kill came
+                }
+                else
+                {
+                    child.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no close()
+                    child.waitFor();
+                    kills++;
+                }
+            }
+        }
+        if (!done)
+        {
+            assertEquals("DONE", runToCompletion(crashed, 0), "the run completes after " + kills + " kills");
+        }
+        assertTrue(kills >= Math.min(KILLS, 1), "at least one kill landed (seed " + SEED + ", " + starts + " starts)");
+
+        System.out.println("kills=" + kills + " starts=" + starts + " seed=" + SEED);
+        final List<String> expected = OutputRecords.read(reference, SHARDS);
+        final List<String> actual = OutputRecords.read(crashed, SHARDS);
+        assertTrue(expected.size() > 10_000, "the input produces plenty of outputs: " + expected.size());
+        assertNoDuplicateIdentity(actual);
+        final List<String> sortedExpected = new ArrayList<>(expected);
+        final List<String> sortedActual = new ArrayList<>(actual);
+        sortedExpected.sort(null);
+        sortedActual.sort(null);
+        assertEquals(sortedExpected.size(), sortedActual.size(), "same number of outputs after " + kills + " kills (seed " + SEED + ")");
+        assertEquals(sortedExpected, sortedActual, "same outputs after " + kills + " kills (seed " + SEED + ")");
+    }
+
+    private static void assertNoDuplicateIdentity(final List<String> lines)
+    {
+        final Set<String> identities = new HashSet<>();
+        for (final String line : lines)
+        {
+            final String[] fields = line.split(",", 3);
+            assertTrue(identities.add(fields[0] + "," + fields[1]), "duplicate (shard, sequence): " + line);
+        }
+    }
+
+    private static String runToCompletion(final Path directory, final int eventsPerPause) throws Exception
+    {
+        final Process child = start(directory, eventsPerPause);
+        String last = null;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)))
+        {
+            for (String line = out.readLine(); line != null; line = out.readLine())
+            {
+                last = line;
+            }
+        }
+        assertTrue(child.waitFor(5, TimeUnit.MINUTES), "child finished");
+        assertEquals(0, child.exitValue(), "child exit code; last line: " + last);
+        return last;
+    }
+
+    private static Process start(final Path directory, final int eventsPerPause) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            if (argument.startsWith("--add-") || argument.startsWith("-D") && argument.contains("chronicle") ||
+                argument.startsWith("--enable-native-access") || argument.startsWith("--sun-misc"))
+            {
+                command.add(argument);
+            }
+        }
+        command.add("-Xmx512m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(CrashChild.class.getName());
+        command.add(directory.toString());
+        command.add(Long.toString(EVENTS));
+        command.add(Integer.toString(SHARDS));
+        command.add(Integer.toString(eventsPerPause));
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+}

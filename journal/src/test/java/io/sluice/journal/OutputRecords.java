@@ -1,0 +1,63 @@
+package io.sluice.journal;
+
+import io.sluice.codecs.LateEventDecoder;
+import io.sluice.codecs.MessageHeaderDecoder;
+import io.sluice.codecs.WindowResultDecoder;
+import io.sluice.storage.MessageLog;
+import net.openhft.chronicle.queue.RollCycles;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads every shard's output journal in a storage directory back as text lines, for comparisons. */
+final class OutputRecords
+{
+    private OutputRecords()
+    {
+    }
+
+    /** Lines {@code shard,sequence,R|L,...fields} in journal order, shard by shard. */
+    static List<String> read(final Path directory, final int shards)
+    {
+        final List<String> lines = new ArrayList<>();
+        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        final WindowResultDecoder result = new WindowResultDecoder();
+        final LateEventDecoder late = new LateEventDecoder();
+        for (int shard = 0; shard < shards; shard++)
+        {
+            final Path shardDirectory = directory.resolve("output").resolve("shard-" + shard);
+            if (!Files.exists(shardDirectory))
+            {
+                continue;
+            }
+            try (ChronicleMessageLog log = new ChronicleMessageLog(shardDirectory, RollCycles.FAST_DAILY);
+                MessageLog.Reader reader = log.reader())
+            {
+                while (reader.next((index, buffer, offset, length) ->
+                {
+                    header.wrap(buffer, offset);
+                    if (header.templateId() == WindowResultDecoder.TEMPLATE_ID)
+                    {
+                        result.wrapAndApplyHeader(buffer, offset, header);
+                        lines.add(result.shard() + "," + result.sequence() + ",R," + result.pipelineId() + "," +
+                            result.windowStartMs() + "," + result.windowEndMs() + "," + result.keyKind() + ":" + result.keyLong() +
+                            ":" + result.key() + "," + result.count() + "," + result.sum() + "," + result.min() + "," + result.max() +
+                            "," + result.firing());
+                    }
+                    else
+                    {
+                        late.wrapAndApplyHeader(buffer, offset, header);
+                        lines.add(late.shard() + "," + late.sequence() + ",L," + late.pipelineId() + "," + late.eventTimeMs() + "," +
+                            late.keyKind() + ":" + late.keyLong() + ":" + late.key() + "," + late.value() + "," + late.watermarkMs());
+                    }
+                }))
+                {
+                    // each record is collected by the handler
+                }
+            }
+        }
+        return lines;
+    }
+}
