@@ -10,6 +10,14 @@ final class BenchFlags
     static final String ADD_EXPORTS_MISC = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
     static final String ADD_EXPORTS_NIO = "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED";
     static final String HEAP = "-Xmx2g";
+    /** What Chronicle Queue needs on top (journaled benchmarks). */
+    static final String ADD_EXPORTS_REF = "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED";
+    static final String ADD_EXPORTS_UNSAFE = "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED";
+    static final String ADD_OPENS_LANG = "--add-opens=java.base/java.lang=ALL-UNNAMED";
+    static final String ADD_OPENS_REFLECT = "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED";
+    static final String ADD_OPENS_IO = "--add-opens=java.base/java.io=ALL-UNNAMED";
+    static final String ADD_OPENS_UTIL = "--add-opens=java.base/java.util=ALL-UNNAMED";
+    static final String NO_ANALYTICS = "-Dchronicle.analytics.disable=true";
     static final String NO_BOUNDS_CHECKS = "-Dagrona.disable.bounds.checks=true";
 
     private BenchFlags()

@@ -19,7 +19,15 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import io.sluice.journal.JournalStorage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,6 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  *   JMH thread ──publish──► ingress ring ──► sequencer ──► shard(s) ──► result listener (counts)
+ *                                          (journal)      (output journal)     with storage=journal
  * </pre>
  *
  * Throughput is the publisher's rate once the ring is full, so it is bounded by the slowest stage:
@@ -38,7 +47,9 @@ import java.util.concurrent.atomic.AtomicLong;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {BenchFlags.ADD_EXPORTS_MISC, BenchFlags.ADD_EXPORTS_NIO, BenchFlags.HEAP, BenchFlags.NO_BOUNDS_CHECKS})
+@Fork(value = 1, jvmArgsAppend = {BenchFlags.ADD_EXPORTS_MISC, BenchFlags.ADD_EXPORTS_NIO, BenchFlags.HEAP, BenchFlags.NO_BOUNDS_CHECKS,
+    BenchFlags.ADD_EXPORTS_REF, BenchFlags.ADD_EXPORTS_UNSAFE, BenchFlags.ADD_OPENS_LANG, BenchFlags.ADD_OPENS_REFLECT,
+    BenchFlags.ADD_OPENS_IO, BenchFlags.ADD_OPENS_UTIL, BenchFlags.NO_ANALYTICS})
 @State(Scope.Benchmark)
 public class EndToEndBenchmark
 {
@@ -51,6 +62,11 @@ public class EndToEndBenchmark
     @Param({"BACKOFF"})
     public String waitStrategy;
 
+    /** memory: no storage; journal: every input and output journaled to Chronicle Queue in a temp directory. */
+    @Param({"memory", "journal"})
+    public String storage;
+
+    private Path journalDirectory;
     private final AtomicLong results = new AtomicLong();
     private long[] times;
     private long[] keys;
@@ -70,7 +86,20 @@ public class EndToEndBenchmark
             times[i] = i / 100 - random.nextLong(100);
             keys[i] = random.nextInt(KEYS);
         }
-        sluice = Sluice.builder()
+        final Sluice.Builder builder = Sluice.builder();
+        if ("journal".equals(storage))
+        {
+            try
+            {
+                journalDirectory = Files.createTempDirectory("sluice-bench-journal");
+            }
+            catch (final IOException e)
+            {
+                throw new UncheckedIOException(e);
+            }
+            builder.storage(JournalStorage.open(journalDirectory));
+        }
+        sluice = builder
             .shards(shards)
             .ringSize(1 << 16)
             .waitStrategy(WaitStrategy.valueOf(waitStrategy))
@@ -84,9 +113,16 @@ public class EndToEndBenchmark
     }
 
     @TearDown(Level.Trial)
-    public void tearDown()
+    public void tearDown() throws IOException
     {
         sluice.close();
+        if (journalDirectory != null)
+        {
+            try (Stream<Path> files = Files.walk(journalDirectory))
+            {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
     }
 
     @Benchmark
