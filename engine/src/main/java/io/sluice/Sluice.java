@@ -503,6 +503,23 @@ public final class Sluice implements AutoCloseable
             throw new IllegalArgumentException("key length " + length + " exceeds maxKeyLength " + maxKeyLength +
                 "; raise it with Sluice.builder().maxKeyLength(n)");
         }
+        // Keys are journaled as UTF-8, which cannot carry a lone surrogate: replay would see another key.
+        for (int i = 0; i < length; i++)
+        {
+            final char c = key.charAt(i);
+            if (Character.isSurrogate(c))
+            {
+                if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(key.charAt(i + 1)))
+                {
+                    i++;
+                }
+                else
+                {
+                    throw new IllegalArgumentException("key has an unpaired surrogate at index " + i +
+                        "; keys must be well-formed UTF-16 text");
+                }
+            }
+        }
     }
 
     /**

@@ -54,6 +54,8 @@ class BadInputTest
         assertRejected(IllegalArgumentException.class, "key must not be null", () -> sluice.publish("p", 1, (CharSequence)null, 1));
         assertRejected(IllegalArgumentException.class, "key must not be empty", () -> sluice.publish("p", 1, "", 1));
         assertRejected(IllegalArgumentException.class, "maxKeyLength 8", () -> sluice.publish("p", 1, "123456789", 1));
+        assertRejected(IllegalArgumentException.class, "unpaired surrogate at index 1", () -> sluice.publish("p", 1, "a\uD83D", 1));
+        assertRejected(IllegalArgumentException.class, "unpaired surrogate at index 0", () -> sluice.publish("p", 1, "\uDE00b", 1));
         assertRejected(IllegalArgumentException.class, "outside the supported range",
             () -> sluice.publish("p", EventTimes.MAX_EVENT_TIME_MS + 1, "a", 1));
         assertRejected(IllegalArgumentException.class, "outside the supported range",
