@@ -192,15 +192,30 @@ public final class Sluice implements AutoCloseable
 
     public void publish(final int pipelineId, final int partition, final long eventTimeMs, final long key, final long value)
     {
-        checkEvent(pipelineId, partition, eventTimeMs);
-        fill(claimBlocking(false), pipelineId, partition, eventTimeMs, KeyTags.LONG, key, null, value);
+        publish(pipelineId, partition, eventTimeMs, key, value, NO_POSITION);
     }
 
     public void publish(final int pipelineId, final int partition, final long eventTimeMs, final CharSequence key, final long value)
     {
+        publish(pipelineId, partition, eventTimeMs, key, value, NO_POSITION);
+    }
+
+    /** Like {@link #publish(int, int, long, long, long)}, journaling where the source resumes after this event. */
+    public void publish(
+        final int pipelineId, final int partition, final long eventTimeMs, final long key, final long value, final long sourcePosition)
+    {
+        checkEvent(pipelineId, partition, eventTimeMs);
+        fill(claimBlocking(false), pipelineId, partition, eventTimeMs, KeyTags.LONG, key, null, value, sourcePosition);
+    }
+
+    /** Like {@link #publish(int, int, long, CharSequence, long)}, journaling where the source resumes after this event. */
+    public void publish(
+        final int pipelineId, final int partition, final long eventTimeMs, final CharSequence key, final long value,
+        final long sourcePosition)
+    {
         checkEvent(pipelineId, partition, eventTimeMs);
         checkKey(key);
-        fill(claimBlocking(false), pipelineId, partition, eventTimeMs, KeyTags.TEXT, 0, key, value);
+        fill(claimBlocking(false), pipelineId, partition, eventTimeMs, KeyTags.TEXT, 0, key, value, sourcePosition);
     }
 
     public boolean tryPublish(final int pipelineId, final int partition, final long eventTimeMs, final long key, final long value)
@@ -211,7 +226,7 @@ public final class Sluice implements AutoCloseable
         {
             return false;
         }
-        fill(sequence, pipelineId, partition, eventTimeMs, KeyTags.LONG, key, null, value);
+        fill(sequence, pipelineId, partition, eventTimeMs, KeyTags.LONG, key, null, value, NO_POSITION);
         return true;
     }
 
@@ -225,7 +240,7 @@ public final class Sluice implements AutoCloseable
         {
             return false;
         }
-        fill(sequence, pipelineId, partition, eventTimeMs, KeyTags.TEXT, 0, key, value);
+        fill(sequence, pipelineId, partition, eventTimeMs, KeyTags.TEXT, 0, key, value, NO_POSITION);
         return true;
     }
 
@@ -364,24 +379,6 @@ public final class Sluice implements AutoCloseable
         return recoveredRecords;
     }
 
-    /** Like {@link #publish(int, int, long, long, long)}, journaling where the source resumes after this event. */
-    public void publish(
-        final int pipelineId, final int partition, final long eventTimeMs, final long key, final long value, final long sourcePosition)
-    {
-        checkEvent(pipelineId, partition, eventTimeMs);
-        fill(claimBlocking(false), pipelineId, partition, eventTimeMs, KeyTags.LONG, key, null, value, sourcePosition);
-    }
-
-    /** Like {@link #publish(int, int, long, CharSequence, long)}, journaling where the source resumes after this event. */
-    public void publish(
-        final int pipelineId, final int partition, final long eventTimeMs, final CharSequence key, final long value,
-        final long sourcePosition)
-    {
-        checkEvent(pipelineId, partition, eventTimeMs);
-        checkKey(key);
-        fill(claimBlocking(false), pipelineId, partition, eventTimeMs, KeyTags.TEXT, 0, key, value, sourcePosition);
-    }
-
     private OutputJournal[] openOutputJournals(final Builder builder)
     {
         final OutputJournal[] journals = new OutputJournal[builder.shards];
@@ -398,7 +395,7 @@ public final class Sluice implements AutoCloseable
         for (int s = 0; s < builder.shards; s++)
         {
             final MessageLog log = storage.outputLog(s);
-            journals[s] = new OutputJournal(log, OutputJournal.lastSequence(log));
+            journals[s] = new OutputJournal(log, OutputJournal.lastSequence(log), builder.maxKeyLength);
         }
         return journals;
     }
@@ -571,19 +568,6 @@ public final class Sluice implements AutoCloseable
         {
             return -1;
         }
-    }
-
-    private void fill(
-        final long sequence,
-        final int pipelineId,
-        final int partition,
-        final long eventTimeMs,
-        final int keyTag,
-        final long keyLong,
-        final CharSequence keyText,
-        final long value)
-    {
-        fill(sequence, pipelineId, partition, eventTimeMs, keyTag, keyLong, keyText, value, NO_POSITION);
     }
 
     private void fill(

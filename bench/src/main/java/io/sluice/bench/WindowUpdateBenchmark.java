@@ -95,7 +95,7 @@ public class WindowUpdateBenchmark
         dictionary = new KeyDictionary(16);
         final Output output = new Output("bench", 0, 0, new OutputSequence(), dictionary,
             new AccumulatorLayout(Aggregates.standard()), r -> blackhole.consume(r.sum()), late -> blackhole.consume(late.value()),
-            Throwable::printStackTrace);
+            Throwable::printStackTrace, null);
         operator = WindowOperators.create(spec, 0, output, KEYS);
         watermarkMs = Long.MIN_VALUE;
         maxTimeMs = Long.MIN_VALUE;

@@ -23,12 +23,10 @@ import java.nio.ByteBuffer;
  */
 public final class OutputJournal implements AutoCloseable
 {
-    private static final int MAX_KEY_BYTES = 4 * 1024;
-
     private final MessageLog log;
     private final long journaledThrough;
-    private final UnsafeBuffer scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_KEY_BYTES * 2));
-    private final UnsafeBuffer keyBytes = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_KEY_BYTES));
+    private final UnsafeBuffer scratch;
+    private final UnsafeBuffer keyBytes;
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final WindowResultEncoder resultEncoder = new WindowResultEncoder();
     private final LateEventEncoder lateEncoder = new LateEventEncoder();
@@ -36,11 +34,15 @@ public final class OutputJournal implements AutoCloseable
     /**
      * @param journaledThrough the highest sequence the log already holds (-1 for none), read with
      *                         {@link #lastSequence(MessageLog)}.
+     * @param maxKeyLength     the engine's longest key, in chars.
      */
-    public OutputJournal(final MessageLog log, final long journaledThrough)
+    public OutputJournal(final MessageLog log, final long journaledThrough, final int maxKeyLength)
     {
         this.log = log;
         this.journaledThrough = journaledThrough;
+        final int maxKeyBytes = maxKeyLength * Utf8Keys.MAX_BYTES_PER_CHAR;
+        this.keyBytes = new UnsafeBuffer(ByteBuffer.allocateDirect(maxKeyBytes));
+        this.scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(256 + maxKeyBytes));
     }
 
     /** True while recovery re-produces outputs the journal already holds: they must not go out again. */

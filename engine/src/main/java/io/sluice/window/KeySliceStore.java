@@ -75,7 +75,7 @@ final class KeySliceStore implements AutoCloseable
     /** The ring size that covers {@code liveSlices} slices plus a little disorder, within the cap. */
     static int ringSlicesFor(final long liveSlices)
     {
-        return (int)Math.min(MAX_RING_SLICES, BitUtil.findNextPositivePowerOfTwo((int)Math.min(1 << 20, liveSlices + 2)));
+        return liveSlices + 2 >= MAX_RING_SLICES ? MAX_RING_SLICES : BitUtil.findNextPositivePowerOfTwo((int)liveSlices + 2);
     }
 
     /**
@@ -275,17 +275,6 @@ final class KeySliceStore implements AutoCloseable
     int liveSlices()
     {
         return liveSlices;
-    }
-
-    int liveKeys()
-    {
-        return keys.size();
-    }
-
-    /** Bytes of off-heap memory held, for sizing reports. */
-    long allocatedBytes()
-    {
-        return (long)keys.capacity() * keys.strideBytes() + (long)overflow.capacity() * overflow.strideBytes();
     }
 
     void shrinkIfSparse()

@@ -1,10 +1,10 @@
 package io.sluice.window;
 
-import io.sluice.record.OutputJournal;
 import io.sluice.LateEvent;
 import io.sluice.LateListener;
 import io.sluice.ResultListener;
 import io.sluice.WindowResult;
+import io.sluice.record.OutputJournal;
 import io.sluice.state.KeyDictionary;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
@@ -35,20 +35,6 @@ public final class Output
     private final AtomicLong resultCount = new AtomicLong();
     private final AtomicLong lateCount = new AtomicLong();
     private final AtomicLong outsideWindowsCount = new AtomicLong();
-
-    public Output(
-        final String pipelineName,
-        final int pipelineId,
-        final int shard,
-        final OutputSequence sequence,
-        final KeyDictionary dictionary,
-        final AccumulatorLayout layout,
-        final ResultListener resultListener,
-        final LateListener lateListener,
-        final ErrorHandler errorHandler)
-    {
-        this(pipelineName, pipelineId, shard, sequence, dictionary, layout, resultListener, lateListener, errorHandler, null);
-    }
 
     /** @param journal the shard's output journal, or null when outputs go to the listeners only. */
     public Output(

@@ -3,6 +3,7 @@ package io.sluice.window;
 import io.sluice.WindowSpec;
 import io.sluice.state.BucketTimerQueue;
 import io.sluice.state.DirectMemory;
+import io.sluice.state.OffHeapTable;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -187,7 +188,7 @@ public final class SlidingWindowOperator implements WindowOperator
     private void onFireTimer(final int keyTag, final long keyId, final long windowEnd)
     {
         final int record = store.record(keyTag, keyId);
-        if (record == -1 || store.chainNextEnd(record) != windowEnd)
+        if (record == OffHeapTable.NOT_FOUND || store.chainNextEnd(record) != windowEnd)
         {
             return; // stale: the chain was pulled back past this end and has already moved on
         }

@@ -53,7 +53,8 @@ public final class WindowHarness implements AutoCloseable
             t ->
             {
                 throw new AssertionError(t);
-            });
+            },
+            null);
         operator = operatorFactory.apply(out);
     }
 
