@@ -17,6 +17,8 @@ final class IngressSlot
     static final int TICK = 1;
     /** End of input: every pipeline's watermark goes to +∞. */
     static final int END_OF_INPUT = 2;
+    /** Checkpoint barrier: each stage saves its state as of every slot before this one. Never journaled. */
+    static final int CHECKPOINT = 3;
 
     int type;
     int pipeline;
@@ -31,6 +33,8 @@ final class IngressSlot
     int keyLength;
     final char[] keyChars;
     final int keyOffset;
+
+    long checkpointId;
 
     long watermarkMs;
     int shard;

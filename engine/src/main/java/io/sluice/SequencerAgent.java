@@ -2,7 +2,11 @@ package io.sluice;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
+import io.sluice.state.StateReader;
+import io.sluice.state.StateWriter;
+import io.sluice.storage.MessageLog;
 import io.sluice.time.WatermarkTracker;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
@@ -30,6 +34,10 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
     private final NanoClock clock;
     private final boolean anyIdleness;
     private final InputJournal journal;
+    private final CheckpointCoordinator checkpoints;
+    /** Per (pipeline, partition): the source position journaled with its last event; kept only with a journal. */
+    private final Long2LongHashMap sourcePositions = new Long2LongHashMap(16, 0.65f, Long.MIN_VALUE);
+    private long lastJournalIndex = MessageLog.NO_INDEX;
     private long nowNs;
     private long nextIdleCheckNs;
 
@@ -39,9 +47,11 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
         final WatermarkTracker[] trackers,
         final int shardCount,
         final NanoClock clock,
-        final InputJournal journal)
+        final InputJournal journal,
+        final CheckpointCoordinator checkpoints)
     {
         this.journal = journal;
+        this.checkpoints = checkpoints;
         this.ring = ring;
         this.poller = poller;
         this.trackers = trackers;
@@ -75,19 +85,88 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
 
     public void onSlot(final IngressSlot slot)
     {
+        if (slot.type == IngressSlot.CHECKPOINT)
+        {
+            onCheckpointBarrier(slot.checkpointId);
+            return;
+        }
         stamp(slot, nowNs);
         if (journal != null)
         {
             // Shards are gated on this stage's sequence, released after the batch: nothing they see is
             // missing from the journal.
-            journal.append(slot, nowNs);
+            lastJournalIndex = journal.append(slot, nowNs);
         }
     }
 
     /** Recovery: the same stamping, at the time journaled with the record instead of the clock's. */
-    void replay(final IngressSlot slot, final long ingestTimeNs)
+    void replay(final IngressSlot slot, final long ingestTimeNs, final long journalIndex)
     {
         stamp(slot, ingestTimeNs);
+        lastJournalIndex = journalIndex;
+    }
+
+    /** The journal index of the last input stamped: the index a checkpoint taken now stands at. */
+    long lastJournalIndex()
+    {
+        return lastJournalIndex;
+    }
+
+    /** The source position journaled with the last event of (pipeline, partition), or {@code missing}. */
+    long sourcePosition(final int pipeline, final int partition, final long missing)
+    {
+        final long position = sourcePositions.get(sourceKey(pipeline, partition));
+        return position == Long.MIN_VALUE ? missing : position;
+    }
+
+    void forEachSourcePosition(final org.agrona.collections.LongLongConsumer consumer)
+    {
+        sourcePositions.forEachLong(consumer);
+    }
+
+    static long sourceKey(final int pipelineId, final int partition)
+    {
+        return ((long)pipelineId << 32) | (partition & 0xFFFF_FFFFL);
+    }
+
+    /** Watermark trackers and source positions; idle ticks in flight are not state (none are in the ring after a restart). */
+    void saveTo(final StateWriter out)
+    {
+        out.section(0x5E0E4CE0).putLong(lastJournalIndex).putInt(trackers.length);
+        for (final WatermarkTracker tracker : trackers)
+        {
+            tracker.saveTo(out);
+        }
+        out.putInt(sourcePositions.size());
+        sourcePositions.forEachLong((key, position) -> out.putLong(key).putLong(position));
+    }
+
+    void restoreFrom(final StateReader in)
+    {
+        in.expectSection(0x5E0E4CE0, "the sequencer");
+        lastJournalIndex = in.getLong();
+        in.expectInt(trackers.length, "the number of pipelines");
+        for (final WatermarkTracker tracker : trackers)
+        {
+            tracker.restoreFrom(in);
+        }
+        sourcePositions.clear();
+        final int positions = in.getInt();
+        for (int i = 0; i < positions; i++)
+        {
+            sourcePositions.put(in.getLong(), in.getLong());
+        }
+        if (!in.atEnd())
+        {
+            throw new IllegalStateException("the sequencer's checkpoint part has bytes after its state");
+        }
+    }
+
+    private void onCheckpointBarrier(final long checkpointId)
+    {
+        final StateWriter state = checkpoints.sequencerState();
+        saveTo(state.reset());
+        checkpoints.onSequencerSaved(checkpointId, lastJournalIndex);
     }
 
     private void stamp(final IngressSlot slot, final long timeNs)
@@ -97,6 +176,10 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
             case IngressSlot.EVENT:
                 slot.watermarkMs = trackers[slot.pipeline].onEvent(slot.partition, slot.eventTimeMs, timeNs);
                 slot.shard = shardOf(slot.keyHash, shardCount);
+                if (journal != null)
+                {
+                    sourcePositions.put(sourceKey(slot.pipeline, slot.partition), slot.sourcePosition);
+                }
                 break;
 
             case IngressSlot.TICK:

@@ -1,8 +1,11 @@
 package io.sluice;
 
 import io.sluice.state.KeyDictionary;
+import io.sluice.state.StateReader;
+import io.sluice.state.StateWriter;
 import io.sluice.window.KeyTags;
 import io.sluice.window.Output;
+import io.sluice.window.OutputSequence;
 import io.sluice.window.WindowOperator;
 
 /**
@@ -17,10 +20,15 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
     private final WindowOperator[] operators;
     private final Output[] outputs;
     private final long[] watermarksMs;
+    private final OutputSequence outputSequence;
+    private CheckpointCoordinator checkpoints;
 
-    ShardProcessor(final int shard, final KeyDictionary dictionary, final WindowOperator[] operators, final Output[] outputs)
+    ShardProcessor(
+        final int shard, final KeyDictionary dictionary, final WindowOperator[] operators, final Output[] outputs,
+        final OutputSequence outputSequence)
     {
         this.shard = shard;
+        this.outputSequence = outputSequence;
         this.dictionary = dictionary;
         this.operators = operators;
         this.outputs = outputs;
@@ -48,6 +56,10 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
                 advance(slot.pipeline, slot.watermarkMs);
                 break;
 
+            case IngressSlot.CHECKPOINT:
+                onCheckpointBarrier(slot.checkpointId);
+                break;
+
             case IngressSlot.END_OF_INPUT:
                 for (int p = 0; p < operators.length; p++)
                 {
@@ -58,6 +70,20 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
             default:
                 throw new IllegalStateException("unknown slot type " + slot.type);
         }
+    }
+
+    void checkpoints(final CheckpointCoordinator checkpoints)
+    {
+        this.checkpoints = checkpoints;
+    }
+
+    /** The shard's stall: it saves its state before handling the next slot; writing to disk happens elsewhere. */
+    private void onCheckpointBarrier(final long checkpointId)
+    {
+        final long startNs = System.nanoTime();
+        final StateWriter state = checkpoints.shardState(shard);
+        saveTo(state.reset());
+        checkpoints.onShardSaved(shard, checkpointId, System.nanoTime() - startNs);
     }
 
     int shard()
@@ -73,6 +99,43 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
     long watermarkMs(final int pipeline)
     {
         return watermarksMs[pipeline];
+    }
+
+    /** The shard's whole state at a checkpoint barrier: everything it needs to go on as if never stopped. */
+    void saveTo(final StateWriter out)
+    {
+        out.section(0x54A2D000).putInt(shard).putInt(operators.length).putLong(outputSequence.peek())
+            .putLongs(watermarksMs, watermarksMs.length);
+        dictionary.saveTo(out);
+        for (int p = 0; p < operators.length; p++)
+        {
+            operators[p].saveTo(out);
+            outputs[p].saveTo(out);
+        }
+    }
+
+    void restoreFrom(final StateReader in)
+    {
+        in.expectSection(0x54A2D000, "shard " + shard);
+        in.expectInt(shard, "the shard number");
+        in.expectInt(operators.length, "the number of pipelines");
+        outputSequence.restore(in.getLong());
+        final long[] saved = in.getLongs(0);
+        if (saved.length != watermarksMs.length)
+        {
+            throw new IllegalStateException("checkpoint holds " + saved.length + " pipeline watermarks for " + watermarksMs.length + " pipelines");
+        }
+        System.arraycopy(saved, 0, watermarksMs, 0, saved.length);
+        dictionary.restoreFrom(in);
+        for (int p = 0; p < operators.length; p++)
+        {
+            operators[p].restoreFrom(in);
+            outputs[p].restoreFrom(in);
+        }
+        if (!in.atEnd())
+        {
+            throw new IllegalStateException("checkpoint part of shard " + shard + " has bytes after the last pipeline's state");
+        }
     }
 
     public void close()

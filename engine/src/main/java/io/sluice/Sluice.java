@@ -11,6 +11,8 @@ import io.sluice.window.KeyTags;
 import io.sluice.window.Output;
 import io.sluice.window.OutputSequence;
 import io.sluice.record.OutputJournal;
+import io.sluice.state.StateReader;
+import io.sluice.storage.CheckpointStore;
 import io.sluice.storage.MessageLog;
 import io.sluice.storage.Storage;
 import io.sluice.window.WindowOperators;
@@ -20,6 +22,7 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -70,6 +73,9 @@ public final class Sluice implements AutoCloseable
     private final Storage storage;
     private final OutputSequence[] outputSequences;
     private final Map<Long, Long> resumePositions = new HashMap<>();
+    private final CheckpointCoordinator checkpoints;
+    private final List<String> recoveryWarnings = new ArrayList<>();
+    private long restoredCheckpointId = -1;
     private long recoveredRecords;
     private long endOfInputIndex = MessageLog.NO_INDEX;
 
@@ -138,10 +144,18 @@ public final class Sluice implements AutoCloseable
             builder.errorHandler.onError(t);
         };
         final InputJournal inputJournal = storage == null ? null : new InputJournal(storage.inputLog(), maxKeyLength);
-        sequencerAgent = new SequencerAgent(ring, sequencerPoller, trackers, builder.shards, builder.nanoClock, inputJournal);
+        final String configuration = describeConfiguration(builder.shards, pipelines);
+        checkpoints = storage == null ? null : new CheckpointCoordinator(storage.checkpoints(), builder.shards, configuration,
+            builder.checkpointsToKeep, builder.checkpointIntervalNs, failure);
+        for (final ShardProcessor processor : processors)
+        {
+            processor.checkpoints(checkpoints);
+        }
+        sequencerAgent = new SequencerAgent(
+            ring, sequencerPoller, trackers, builder.shards, builder.nanoClock, inputJournal, checkpoints);
         if (inputJournal != null)
         {
-            recover(inputJournal, outputJournals);
+            recover(inputJournal, outputJournals, configuration);
         }
         sequencerRunner = new AgentRunner(builder.waitStrategy.newIdleStrategy(), agentErrors, null, sequencerAgent);
         for (int s = 0; s < builder.shards; s++)
@@ -295,6 +309,10 @@ public final class Sluice implements AutoCloseable
             return;
         }
         closed = true;
+        if (checkpoints != null)
+        {
+            checkpoints.close(); // finishes one in progress: its barrier is already ahead of end of input
+        }
         if (failure.cause() == null && threadsStarted && endOfInputIndex == MessageLog.NO_INDEX)
         {
             final long sequence = claimBlocking(true);
@@ -357,6 +375,10 @@ public final class Sluice implements AutoCloseable
         {
             AgentRunner.startOnThread(runner);
         }
+        if (checkpoints != null && endOfInputIndex == MessageLog.NO_INDEX)
+        {
+            checkpoints.start(this::publishBarrier);
+        }
         return this;
     }
 
@@ -370,7 +392,7 @@ public final class Sluice implements AutoCloseable
      */
     public long resumePosition(final String pipeline, final int partition)
     {
-        return resumePositions.getOrDefault(sourceKey(pipelineId(pipeline), partition), NO_POSITION);
+        return resumePositions.getOrDefault(SequencerAgent.sourceKey(pipelineId(pipeline), partition), NO_POSITION);
     }
 
     /** How many journal records recovery replayed when this engine started (0 without storage). */
@@ -401,22 +423,79 @@ public final class Sluice implements AutoCloseable
     }
 
     /**
-     * Rebuilds every shard's state by replaying the whole input journal through the same stamping and
-     * the same shard code, before any thread starts. Outputs the output journals already hold are
-     * suppressed; those lost in the crash are journaled and delivered now.
+     * Takes a checkpoint now and returns once it is durable: every shard's state, the watermarks and the
+     * source positions as of the last input accepted before this call. Needs storage.
      */
-    private void recover(final InputJournal journal, final OutputJournal[] outputJournals)
+    public CheckpointInfo checkpoint()
     {
+        if (checkpoints == null)
+        {
+            throw new IllegalStateException("checkpoints need storage: Sluice.builder().storage(...)");
+        }
+        if (!threadsStarted || closed)
+        {
+            throw new IllegalStateException("checkpoint() needs a running engine");
+        }
+        return checkpoints.checkpoint();
+    }
+
+    /** The checkpoint recovery started from, or -1 (none: the whole journal was replayed). */
+    public long restoredCheckpointId()
+    {
+        return restoredCheckpointId;
+    }
+
+    /** What recovery skipped and why (damaged or partial checkpoints), also logged as warnings. */
+    public List<String> recoveryWarnings()
+    {
+        return List.copyOf(recoveryWarnings);
+    }
+
+    private void publishBarrier(final long checkpointId)
+    {
+        final long sequence = claimBlocking(true);
+        final IngressSlot slot = ring.get(sequence);
+        slot.type = IngressSlot.CHECKPOINT;
+        slot.checkpointId = checkpointId;
+        ring.publish(sequence);
+    }
+
+    /**
+     * Rebuilds every shard's state before any thread starts: restores the newest checkpoint that verifies
+     * (skipping damaged or partial ones, with a warning naming each), then replays the input journal after
+     * its index through the same stamping and the same shard code. Outputs the output journals already
+     * hold are suppressed; those lost in the crash are journaled and delivered now.
+     */
+    private void recover(final InputJournal journal, final OutputJournal[] outputJournals, final String configuration)
+    {
+        final CheckpointStore.Stored checkpoint = loadCheckpoint();
+        long startAfter = MessageLog.NO_INDEX;
+        if (checkpoint != null)
+        {
+            if (checkpoint.shards() != processors.length || !checkpoint.configuration().equals(configuration))
+            {
+                throw new IllegalStateException("checkpoint " + checkpoint.name() + " was written by another configuration; " +
+                    "recovery needs the same shards and pipelines.\n  checkpoint: " + checkpoint.configuration() +
+                    "\n  this engine: " + configuration);
+            }
+            final CheckpointStore.Part sequencerPart = checkpoint.part("sequencer.state");
+            sequencerAgent.restoreFrom(new StateReader(
+                sequencerPart.buffer(), sequencerPart.offset(), sequencerPart.length(), checkpoint.name() + "/sequencer.state"));
+            for (int s = 0; s < processors.length; s++)
+            {
+                final CheckpointStore.Part part = checkpoint.part(CheckpointCoordinator.shardPartName(s));
+                processors[s].restoreFrom(new StateReader(part.buffer(), part.offset(), part.length(), checkpoint.name() + "/" + part.name()));
+            }
+            startAfter = checkpoint.journalIndex();
+            restoredCheckpointId = checkpoint.id();
+        }
+
         final IngressSlot slot = new IngressSlot(new char[maxKeyLength], 0);
         final MessageLog.MessageHandler handler = (index, buffer, offset, length) ->
         {
             final long ingestTimeNs = journal.decode(buffer, offset, length, slot);
-            sequencerAgent.replay(slot, ingestTimeNs);
-            if (slot.type == IngressSlot.EVENT)
-            {
-                resumePositions.put(sourceKey(slot.pipeline, slot.partition), slot.sourcePosition);
-            }
-            else if (slot.type == IngressSlot.END_OF_INPUT)
+            sequencerAgent.replay(slot, ingestTimeNs, index);
+            if (slot.type == IngressSlot.END_OF_INPUT)
             {
                 endOfInputIndex = index;
             }
@@ -428,27 +507,62 @@ public final class Sluice implements AutoCloseable
         };
         try (MessageLog.Reader reader = journal.log().reader())
         {
+            if (startAfter != MessageLog.NO_INDEX)
+            {
+                final long[] first = {MessageLog.NO_INDEX};
+                if (!reader.seek(startAfter) || !reader.next((index, buffer, offset, length) -> first[0] = index) ||
+                    first[0] != startAfter)
+                {
+                    throw new IllegalStateException("storage " + storage.describe() + ": checkpoint " + checkpoint.name() +
+                        " stands at input journal index " + startAfter + ", which the journal no longer holds. Refusing to start.");
+                }
+            }
             while (reader.next(handler))
             {
                 // each record is applied by the handler
             }
         }
+        sequencerAgent.forEachSourcePosition(resumePositions::put);
         for (int s = 0; s < outputJournals.length; s++)
         {
             final long produced = outputSequences[s].peek();
             if (produced <= outputJournals[s].journaledThrough())
             {
                 throw new IllegalStateException("storage " + storage.describe() + ": the output journal of shard " + s +
-                    " holds sequence " + outputJournals[s].journaledThrough() + " but replaying the input journal (" +
-                    recoveredRecords + " records) produces only " + produced + " outputs; the journals do not belong " +
-                    "together or input records were lost. Refusing to start.");
+                    " holds sequence " + outputJournals[s].journaledThrough() + " but recovery (checkpoint " + restoredCheckpointId +
+                    ", then " + recoveredRecords + " journal records) produces only " + produced + " outputs; the journals " +
+                    "do not belong together or input records were lost. Refusing to start.");
             }
         }
     }
 
-    private static long sourceKey(final int pipelineId, final int partition)
+    private CheckpointStore.Stored loadCheckpoint()
     {
-        return ((long)pipelineId << 32) | (partition & 0xFFFF_FFFFL);
+        try
+        {
+            return storage.checkpoints().loadNewest(warning ->
+            {
+                recoveryWarnings.add(warning);
+                System.getLogger("io.sluice").log(System.Logger.Level.WARNING, warning);
+            });
+        }
+        catch (final java.io.IOException e)
+        {
+            throw new java.io.UncheckedIOException("cannot read checkpoints of " + storage.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What a checkpoint must agree with to be restored into this engine. */
+    private static String describeConfiguration(final int shards, final List<PipelineBuilder> pipelines)
+    {
+        final StringBuilder text = new StringBuilder("shards=").append(shards);
+        for (final PipelineBuilder pipeline : pipelines)
+        {
+            text.append("; ").append(pipeline.name()).append(": ").append(pipeline.window())
+                .append(", lateness ").append(pipeline.allowedLatenessMs()).append(" ms, ").append(pipeline.watermarks())
+                .append(", aggregates ").append(java.util.Arrays.toString(pipeline.aggregates()));
+        }
+        return text.toString().replace('\n', ' ');
     }
 
     private long sumOverShards(final String pipeline, final java.util.function.ToLongFunction<Output> counter)
@@ -645,7 +759,7 @@ public final class Sluice implements AutoCloseable
                 pipeline.resultListener(), pipeline.lateListener(), listenerErrors, outputJournal);
             operators[p] = newOperator(pipeline, outputs[p], builder.expectedKeysPerShard);
         }
-        return new ShardProcessor(shard, dictionary, operators, outputs);
+        return new ShardProcessor(shard, dictionary, operators, outputs, outputSequence);
     }
 
     static WindowOperator newOperator(final PipelineBuilder pipeline, final Output output, final int expectedKeys)
@@ -665,6 +779,8 @@ public final class Sluice implements AutoCloseable
         // Epoch-based, not System.nanoTime(): journaled with each input, it must stay meaningful across restarts.
         private NanoClock nanoClock = new SystemEpochNanoClock()::nanoTime;
         private Storage storage;
+        private long checkpointIntervalNs = 10_000_000_000L;
+        private int checkpointsToKeep = 3;
         private final Map<String, PipelineBuilder> pipelines = new LinkedHashMap<>();
 
         private Builder()
@@ -765,6 +881,31 @@ public final class Sluice implements AutoCloseable
         public Builder storage(final Storage storage)
         {
             this.storage = Objects.requireNonNull(storage, "storage");
+            return this;
+        }
+
+        /**
+         * How often a checkpoint is taken with storage (default 10 s); {@link Duration#ZERO} takes them only
+         * on demand ({@link Sluice#checkpoint()}). Recovery replays the journal written since the last one.
+         */
+        public Builder checkpointInterval(final Duration interval)
+        {
+            if (interval == null || interval.isNegative())
+            {
+                throw new IllegalArgumentException("checkpointInterval must be >= 0: " + interval);
+            }
+            this.checkpointIntervalNs = interval.toNanos();
+            return this;
+        }
+
+        /** Complete checkpoints kept on disk (default 3): older ones are deleted once a newer one is durable. */
+        public Builder checkpointsToKeep(final int keep)
+        {
+            if (keep < 1)
+            {
+                throw new IllegalArgumentException("checkpointsToKeep must be >= 1: " + keep);
+            }
+            this.checkpointsToKeep = keep;
             return this;
         }
 

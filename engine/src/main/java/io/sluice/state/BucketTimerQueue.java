@@ -137,6 +137,57 @@ public final class BucketTimerQueue implements Timers
         }
     }
 
+    public void saveTo(final StateWriter out)
+    {
+        out.section(0xB0C7E700).putInt(size);
+        instants.saveTo(out);
+        out.putInt(freeBucket).putInts(bucketHead, bucketsUsed).putInts(bucketTail, bucketsUsed)
+            .putLongs(bucketTime, bucketsUsed).putInts(bucketKind, bucketsUsed);
+        out.putInt(freeEntry).putLongs(entryKey, entriesUsed).putLongs(entryAux, entriesUsed)
+            .putInts(entryTag, entriesUsed).putInts(entryNext, entriesUsed);
+    }
+
+    /** The instant lookup maps are not saved: every bucket off the free list is a live instant. */
+    public void restoreFrom(final StateReader in)
+    {
+        in.expectSection(0xB0C7E700, "a bucket timer queue");
+        size = in.getInt();
+        instants.restoreFrom(in);
+        freeBucket = in.getInt();
+        bucketsUsed = in.peekCount();
+        bucketHead = in.getInts(64);
+        bucketTail = in.getInts(bucketHead.length);
+        bucketTime = in.getLongs(bucketHead.length);
+        bucketKind = in.getInts(bucketHead.length);
+        freeEntry = in.getInt();
+        entriesUsed = in.peekCount();
+        entryKey = in.getLongs(16);
+        entryAux = in.getLongs(entryKey.length);
+        entryTag = in.getInts(entryKey.length);
+        entryNext = in.getInts(entryKey.length);
+        if (bucketTail.length != bucketHead.length || entryNext.length != entryKey.length)
+        {
+            throw new IllegalStateException("checkpoint holds an inconsistent bucket timer queue");
+        }
+
+        final boolean[] free = new boolean[bucketsUsed];
+        for (int bucket = freeBucket; bucket != NONE; bucket = bucketHead[bucket])
+        {
+            free[bucket] = true;
+        }
+        for (int k = 0; k < MAX_KINDS; k++)
+        {
+            instantByTime[k].clear();
+        }
+        for (int bucket = 0; bucket < bucketsUsed; bucket++)
+        {
+            if (!free[bucket])
+            {
+                instantByTime[bucketKind[bucket]].put(bucketTime[bucket], bucket);
+            }
+        }
+    }
+
     private int newBucket(final long time, final int kind)
     {
         final int bucket;

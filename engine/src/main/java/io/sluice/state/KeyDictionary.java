@@ -158,6 +158,34 @@ public final class KeyDictionary implements AutoCloseable
         return true;
     }
 
+    public void saveTo(final StateWriter out)
+    {
+        out.section(0x0D1C7104).putInt(size).putInt(index.length).putInts(recordOffsets, size)
+            .putInt(arena.capacity()).putBytes(arena, 0, arenaUsed);
+    }
+
+    /** Ids stay what they were: records keep their order, and the index is rebuilt from them. */
+    public void restoreFrom(final StateReader in)
+    {
+        in.expectSection(0x0D1C7104, "the key dictionary");
+        final int savedSize = in.getInt();
+        final int slots = in.getInt();
+        final int[] offsets = in.getInts(Math.max(16, savedSize));
+        final int arenaCapacity = in.getInt();
+        if (savedSize < 0 || !BitUtil.isPowerOfTwo(slots) || savedSize * 2 > slots || in.peekCount() > arenaCapacity)
+        {
+            throw new IllegalStateException("checkpoint holds an inconsistent key dictionary: " + savedSize + " keys, " + slots + " slots");
+        }
+        final DirectMemory newMemory = new DirectMemory(arenaCapacity);
+        arenaMemory.close();
+        arenaMemory = newMemory;
+        arena.wrap(newMemory.buffer());
+        arenaUsed = in.getBytes(arena);
+        recordOffsets = offsets;
+        size = savedSize;
+        rebuildIndex(slots);
+    }
+
     private int add(final char[] chars, final int offset, final int length, final long hash, final int slot)
     {
         final int recordBytes = BitUtil.align(RECORD_CHARS_OFFSET + (length << 1), 8);

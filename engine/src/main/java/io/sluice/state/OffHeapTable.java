@@ -208,6 +208,29 @@ public final class OffHeapTable implements AutoCloseable
         }
     }
 
+    /** Raw slots, empty ones included: restoring gives the same layout, so the same probe and visit order. */
+    public void saveTo(final StateWriter out)
+    {
+        out.section(0x0FF7AB1E).putInt(stride).putInt(capacity).putInt(size).putBytes(buffer, 0, capacity * stride);
+    }
+
+    public void restoreFrom(final StateReader in)
+    {
+        in.expectSection(0x0FF7AB1E, "an off-heap table");
+        in.expectInt(stride, "the table entry size (aggregates)");
+        final int savedCapacity = in.getInt();
+        final int savedSize = in.getInt();
+        if (!BitUtil.isPowerOfTwo(savedCapacity) || savedSize < 0 || savedSize > savedCapacity ||
+            in.peekCount() != savedCapacity * stride)
+        {
+            throw new IllegalStateException("checkpoint holds an inconsistent table: capacity " + savedCapacity + ", size " + savedSize);
+        }
+        memory.close();
+        allocate(savedCapacity);
+        in.getBytes(buffer);
+        size = savedSize;
+    }
+
     public void close()
     {
         if (memory != null)

@@ -126,6 +126,23 @@ public final class TimerQueue implements Timers
         set(entries, index, time, key, aux, meta);
     }
 
+    public void saveTo(final StateWriter out)
+    {
+        out.section(0x7133E500).putInt(size).putLongs(entries, size * STRIDE);
+    }
+
+    public void restoreFrom(final StateReader in)
+    {
+        in.expectSection(0x7133E500, "a timer queue");
+        final int savedSize = in.getInt();
+        if (savedSize < 0 || in.peekCount() != savedSize * STRIDE)
+        {
+            throw new IllegalStateException("checkpoint holds an inconsistent timer queue of " + savedSize + " timers");
+        }
+        entries = in.getLongs(Math.max(16, savedSize * 2) * STRIDE);
+        size = savedSize;
+    }
+
     private static boolean less(final long timeA, final long metaA, final long timeB, final long metaB)
     {
         return timeA < timeB || (timeA == timeB && (metaA & 0xFF) < (metaB & 0xFF));

@@ -15,6 +15,9 @@ public interface Storage extends AutoCloseable
     /** How many shards' output journals exist already: recovery needs the same shard count. */
     int existingOutputLogs();
 
+    /** Where checkpoints are kept. */
+    CheckpointStore checkpoints();
+
     /** A human-readable name for messages, e.g. the directory. */
     String describe();
 

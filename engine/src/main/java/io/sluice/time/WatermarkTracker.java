@@ -1,5 +1,8 @@
 package io.sluice.time;
 
+import io.sluice.state.StateReader;
+import io.sluice.state.StateWriter;
+
 import java.util.Arrays;
 
 /**
@@ -104,6 +107,32 @@ public final class WatermarkTracker
             }
         }
         return active >= 2 ? deadline : Long.MAX_VALUE;
+    }
+
+    public void saveTo(final StateWriter out)
+    {
+        out.section(0x3A7E4A4C).putLong(outOfOrdernessMs).putLong(idleTimeoutNs).putInt(partitionLimit)
+            .putLong(watermarkMs).putBoolean(started).putLongs(maxEventTimeMs, maxEventTimeMs.length)
+            .putLongs(lastEventNs, lastEventNs.length).putBooleans(idle, idle.length).putBooleans(seen, seen.length);
+    }
+
+    public void restoreFrom(final StateReader in)
+    {
+        in.expectSection(0x3A7E4A4C, "a watermark tracker");
+        in.expectLong(outOfOrdernessMs, "the watermark's out-of-orderness bound (ms)");
+        in.expectLong(idleTimeoutNs, "the idle timeout (ns)");
+        partitionLimit = in.getInt();
+        watermarkMs = in.getLong();
+        started = in.getBoolean();
+        maxEventTimeMs = in.getLongs(0);
+        lastEventNs = in.getLongs(0);
+        idle = in.getBooleans(0);
+        seen = in.getBooleans(0);
+        if (partitionLimit > maxEventTimeMs.length || lastEventNs.length != maxEventTimeMs.length ||
+            idle.length != maxEventTimeMs.length || seen.length != maxEventTimeMs.length)
+        {
+            throw new IllegalStateException("checkpoint holds an inconsistent watermark tracker");
+        }
     }
 
     /** Declared partitions that never report start their idleness clock with the tracker's first use. */

@@ -1,5 +1,7 @@
 package io.sluice.window;
 
+import io.sluice.state.StateReader;
+import io.sluice.state.StateWriter;
 import io.sluice.state.OffHeapTable;
 import io.sluice.state.Timers;
 
@@ -50,6 +52,27 @@ final class FiringCounter implements AutoCloseable
         if (entry != OffHeapTable.NOT_FOUND)
         {
             counts.removeAt(entry);
+        }
+    }
+
+    void saveTo(final StateWriter out)
+    {
+        out.putBoolean(counts != null);
+        if (counts != null)
+        {
+            counts.saveTo(out);
+        }
+    }
+
+    void restoreFrom(final StateReader in)
+    {
+        if (in.getBoolean() != (counts != null))
+        {
+            throw new IllegalStateException("checkpoint and engine disagree on allowed lateness (firing counts)");
+        }
+        if (counts != null)
+        {
+            counts.restoreFrom(in);
         }
     }
 

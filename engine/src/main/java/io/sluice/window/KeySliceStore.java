@@ -1,5 +1,7 @@
 package io.sluice.window;
 
+import io.sluice.state.StateReader;
+import io.sluice.state.StateWriter;
 import io.sluice.state.OffHeapTable;
 import org.agrona.BitUtil;
 import org.agrona.MutableDirectBuffer;
@@ -281,6 +283,22 @@ final class KeySliceStore implements AutoCloseable
     {
         keys.shrinkIfSparse();
         overflow.shrinkIfSparse();
+    }
+
+    void saveTo(final StateWriter out)
+    {
+        out.section(0x511CE500).putInt(ringSlices).putInt(liveSlices);
+        keys.saveTo(out);
+        overflow.saveTo(out);
+    }
+
+    void restoreFrom(final StateReader in)
+    {
+        in.expectSection(0x511CE500, "a sliding window's slice store");
+        in.expectInt(ringSlices, "slice cells per key");
+        liveSlices = in.getInt();
+        keys.restoreFrom(in);
+        overflow.restoreFrom(in);
     }
 
     public void close()

@@ -1,5 +1,7 @@
 package io.sluice.window;
 
+import io.sluice.state.StateReader;
+import io.sluice.state.StateWriter;
 import io.sluice.LateEvent;
 import io.sluice.LateListener;
 import io.sluice.ResultListener;
@@ -80,6 +82,20 @@ public final class Output
     public long outsideWindowsCount()
     {
         return outsideWindowsCount.get();
+    }
+
+    /** The counters; the shard's output sequence is saved by the shard, which shares it among pipelines. */
+    public void saveTo(final StateWriter out)
+    {
+        out.section(0x0C07B007).putLong(resultCount.get()).putLong(lateCount.get()).putLong(outsideWindowsCount.get());
+    }
+
+    public void restoreFrom(final StateReader in)
+    {
+        in.expectSection(0x0C07B007, "a pipeline's output counters");
+        resultCount.set(in.getLong());
+        lateCount.set(in.getLong());
+        outsideWindowsCount.set(in.getLong());
     }
 
     public void outsideWindows()

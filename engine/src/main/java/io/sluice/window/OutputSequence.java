@@ -10,6 +10,12 @@ public final class OutputSequence
         return next++;
     }
 
+    /** Recovery: continue from a checkpoint's count. */
+    public void restore(final long nextSequence)
+    {
+        next = nextSequence;
+    }
+
     /** The sequence the next output will take, i.e. how many outputs the shard has produced. */
     public long peek()
     {

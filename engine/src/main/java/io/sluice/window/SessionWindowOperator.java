@@ -1,5 +1,7 @@
 package io.sluice.window;
 
+import io.sluice.state.StateReader;
+import io.sluice.state.StateWriter;
 import io.sluice.WindowSpec;
 import io.sluice.state.OffHeapTable;
 import io.sluice.state.TimerQueue;
@@ -197,6 +199,24 @@ public final class SessionWindowOperator implements WindowOperator
     public int pendingTimers()
     {
         return timers.size();
+    }
+
+    public void saveTo(final StateWriter out)
+    {
+        out.section(0x5E5510E0).putLong(gapMs).putLong(latenessMs);
+        heads.saveTo(out);
+        sessions.saveTo(out);
+        timers.saveTo(out);
+    }
+
+    public void restoreFrom(final StateReader in)
+    {
+        in.expectSection(0x5E5510E0, "a session window operator");
+        in.expectLong(gapMs, "the session gap (ms)");
+        in.expectLong(latenessMs, "the allowed lateness (ms)");
+        heads.restoreFrom(in);
+        sessions.restoreFrom(in);
+        timers.restoreFrom(in);
     }
 
     public void close()

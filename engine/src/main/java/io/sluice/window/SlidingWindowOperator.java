@@ -1,5 +1,7 @@
 package io.sluice.window;
 
+import io.sluice.state.StateReader;
+import io.sluice.state.StateWriter;
 import io.sluice.WindowSpec;
 import io.sluice.state.BucketTimerQueue;
 import io.sluice.state.DirectMemory;
@@ -152,6 +154,26 @@ public final class SlidingWindowOperator implements WindowOperator
     public int pendingTimers()
     {
         return timers.size();
+    }
+
+    public void saveTo(final StateWriter out)
+    {
+        out.section(0x511D1400).putLong(grid.sliceMs).putLong(grid.slicesPerWindow).putLong(grid.offsetMs).putLong(latenessMs);
+        store.saveTo(out);
+        timers.saveTo(out);
+        firings.saveTo(out);
+    }
+
+    public void restoreFrom(final StateReader in)
+    {
+        in.expectSection(0x511D1400, "a sliding window operator");
+        in.expectLong(grid.sliceMs, "the slice length (ms)");
+        in.expectLong(grid.slicesPerWindow, "the slices per window");
+        in.expectLong(grid.offsetMs, "the window offset (ms)");
+        in.expectLong(latenessMs, "the allowed lateness (ms)");
+        store.restoreFrom(in);
+        timers.restoreFrom(in);
+        firings.restoreFrom(in);
     }
 
     public void close()

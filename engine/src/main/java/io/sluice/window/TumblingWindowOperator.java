@@ -1,5 +1,7 @@
 package io.sluice.window;
 
+import io.sluice.state.StateReader;
+import io.sluice.state.StateWriter;
 import io.sluice.WindowSpec;
 import io.sluice.state.BucketTimerQueue;
 import io.sluice.state.OffHeapTable;
@@ -130,6 +132,25 @@ public final class TumblingWindowOperator implements WindowOperator
     public int pendingTimers()
     {
         return timers.size();
+    }
+
+    public void saveTo(final StateWriter out)
+    {
+        out.section(0x7B3B1E00).putLong(grid.sliceMs).putLong(grid.offsetMs).putLong(latenessMs);
+        windows.saveTo(out);
+        timers.saveTo(out);
+        firings.saveTo(out);
+    }
+
+    public void restoreFrom(final StateReader in)
+    {
+        in.expectSection(0x7B3B1E00, "a tumbling window operator");
+        in.expectLong(grid.sliceMs, "the window size (ms)");
+        in.expectLong(grid.offsetMs, "the window offset (ms)");
+        in.expectLong(latenessMs, "the allowed lateness (ms)");
+        windows.restoreFrom(in);
+        timers.restoreFrom(in);
+        firings.restoreFrom(in);
     }
 
     public void close()

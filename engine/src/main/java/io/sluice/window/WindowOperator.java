@@ -1,5 +1,8 @@
 package io.sluice.window;
 
+import io.sluice.state.StateReader;
+import io.sluice.state.StateWriter;
+
 /**
  * The windowing logic for one pipeline within one shard. Driven by one thread: elements for the
  * shard's keys, each judged against the watermark as it stood before it, and watermark advances,
@@ -19,6 +22,12 @@ public interface WindowOperator extends AutoCloseable
     int liveEntries();
 
     int pendingTimers();
+
+    /** Writes the complete state (entries, timers, firing counts) for a checkpoint. */
+    void saveTo(StateWriter out);
+
+    /** Replaces the state of a freshly built operator of the same configuration with a saved one. */
+    void restoreFrom(StateReader in);
 
     void close();
 }

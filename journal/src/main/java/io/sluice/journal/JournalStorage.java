@@ -19,6 +19,7 @@ import java.util.stream.Stream;
  * <pre>
  *   dir/input/             the input journal: every accepted input, in sequencer order
  *   dir/output/shard-N/    shard N's output journal: its results and late events with their sequences
+ *   dir/checkpoints/ID/    checkpoint ID: one state part per shard and the sequencer, and a manifest
  * </pre>
  *
  * One engine process per directory (Chronicle allows one writer per queue). Chronicle's usage reporting is
@@ -39,6 +40,7 @@ public final class JournalStorage implements Storage
     private final RollCycle rollCycle;
     private final ChronicleMessageLog input;
     private final List<ChronicleMessageLog> outputs = new ArrayList<>();
+    private final FileCheckpointStore checkpoints;
 
     private JournalStorage(final Path directory, final RollCycle rollCycle)
     {
@@ -53,6 +55,7 @@ public final class JournalStorage implements Storage
             throw new UncheckedIOException("cannot create journal directory " + directory + ": " + e.getMessage(), e);
         }
         this.input = new ChronicleMessageLog(directory.resolve("input"), rollCycle);
+        this.checkpoints = new FileCheckpointStore(directory.resolve("checkpoints"));
     }
 
     /** Opens (or creates) storage in a directory, rolling journal files daily. */
@@ -97,6 +100,11 @@ public final class JournalStorage implements Storage
         {
             throw new UncheckedIOException("cannot list " + directory.resolve("output") + ": " + e.getMessage(), e);
         }
+    }
+
+    public FileCheckpointStore checkpoints()
+    {
+        return checkpoints;
     }
 
     public String describe()

@@ -60,4 +60,45 @@ final class OutputRecords
         }
         return lines;
     }
+
+    /** Every record of every shard's output journal as hex of its exact bytes, shard by shard, in journal order. */
+    static List<String> readRaw(final Path directory, final int shards)
+    {
+        final List<String> records = new ArrayList<>();
+        for (final List<String> shard : readRawByShard(directory, shards))
+        {
+            records.addAll(shard);
+        }
+        return records;
+    }
+
+    /** Per shard, its output journal's records as hex of their exact bytes, in journal order. */
+    static List<List<String>> readRawByShard(final Path directory, final int shards)
+    {
+        final List<List<String>> byShard = new ArrayList<>();
+        for (int shard = 0; shard < shards; shard++)
+        {
+            final List<String> records = new ArrayList<>();
+            byShard.add(records);
+            final Path shardDirectory = directory.resolve("output").resolve("shard-" + shard);
+            if (!Files.exists(shardDirectory))
+            {
+                continue;
+            }
+            try (ChronicleMessageLog log = new ChronicleMessageLog(shardDirectory, RollCycles.FAST_DAILY);
+                MessageLog.Reader reader = log.reader())
+            {
+                while (reader.next((index, buffer, offset, length) ->
+                {
+                    final byte[] bytes = new byte[length];
+                    buffer.getBytes(offset, bytes);
+                    records.add(java.util.HexFormat.of().formatHex(bytes));
+                }))
+                {
+                    // each record is collected by the handler
+                }
+            }
+        }
+        return byShard;
+    }
 }
