@@ -20,7 +20,7 @@ import io.sluice.window.WindowOperator;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -776,8 +776,11 @@ public final class Sluice implements AutoCloseable
         private int expectedKeysPerShard = 1024;
         private WaitStrategy waitStrategy = WaitStrategy.BACKOFF;
         private ErrorHandler errorHandler = Throwable::printStackTrace;
-        // Epoch-based, not System.nanoTime(): journaled with each input, it must stay meaningful across restarts.
-        private NanoClock nanoClock = new SystemEpochNanoClock()::nanoTime;
+        // Epoch-based, not System.nanoTime(): journaled with each input, it must stay meaningful across
+        // restarts. Offset from System.nanoTime() rather than read from Instant.now(), which allocates an
+        // Instant per call wherever the JIT has not (yet) removed it: the sequencer reads the clock on
+        // every duty cycle, busy or idle (seen as ~1 MB per 300 000 events on a loaded machine).
+        private NanoClock nanoClock = new OffsetEpochNanoClock()::nanoTime;
         private Storage storage;
         private long checkpointIntervalNs = 10_000_000_000L;
         private int checkpointsToKeep = 3;

@@ -104,10 +104,13 @@ class AllocationTest
         assertTrue(late > 0, "the late path was exercised");
         assertEquals(0, totalBytes / measuredEvents, "bytes per event over all measured rounds:" + report);
         // A cost paid per event, however rare the event (one object per 100 000 events is 3 per round),
-        // shows up in every round. Once, on a loaded CI machine, the JVM itself allocated a few hundred KB
-        // on an engine thread in one window of a steady run (not reproduced here in ten runs; with
-        // escape analysis off every run allocates nothing, so it is not an allocation in Sluice's code). One such round is tolerated, never two.
-        assertTrue(roundsWithAllocation <= 1, roundsWithAllocation + " of " + ROUNDS + " rounds allocated:" + report);
+        // shows up in every round. One round with a one-off allocation (the JVM's, e.g. a first park after
+        // a saturated warm-up: 56 B seen once) is tolerated under C2. Under C1 only (the build's second run
+        // of this test, strict), nothing is removed by escape analysis and no round may allocate: that run
+        // found the sequencer's clock allocating an Instant per duty cycle, which C2 usually, not always,
+        // removed (CI once saw 310 KB in one window).
+        final int tolerated = Boolean.getBoolean("sluice.allocation.strict") ? 0 : 1;
+        assertTrue(roundsWithAllocation <= tolerated, roundsWithAllocation + " of " + ROUNDS + " rounds allocated:" + report);
     }
 
     private static void publish(

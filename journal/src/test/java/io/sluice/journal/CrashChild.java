@@ -15,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  * position is the event number. On every start it asks the engine where to resume, so a restarted run
  * neither re-reads nor skips input. Prints READY once recovered and DONE after close().
  *
- * <p>Arguments: directory, total events, shards, events per pause (0 for no pacing).
+ * <p>Arguments: directory, total events, shards, events per pause (0 for no pacing), checkpoint interval in
+ * ms (0: none). Events go round-robin to a tumbling, a sliding and a session pipeline.
  */
 public final class CrashChild
 {
@@ -29,11 +30,18 @@ public final class CrashChild
         final long total = Long.parseLong(args[1]);
         final int shards = Integer.parseInt(args[2]);
         final int eventsPerPause = Integer.parseInt(args[3]);
-        try (Sluice sluice = engine(directory, shards))
+        final long checkpointIntervalMs = Long.parseLong(args[4]);
+        try (Sluice sluice = engine(directory, shards, checkpointIntervalMs))
         {
-            final long resume = sluice.resumePosition("clicks", 0);
+            // Events go round-robin to three pipelines; the source resumes after the last one any of them journaled.
+            long resume = Sluice.NO_POSITION;
+            for (final String pipeline : sluice.pipelines())
+            {
+                resume = Math.max(resume, sluice.resumePosition(pipeline, 0));
+            }
             final long first = resume == Sluice.NO_POSITION ? 0 : resume;
-            System.out.println("READY recovered=" + sluice.recoveredRecords() + " resume=" + first);
+            System.out.println("READY checkpoint=" + sluice.restoredCheckpointId() + " recovered=" + sluice.recoveredRecords() +
+                " resume=" + first + (sluice.recoveryWarnings().isEmpty() ? "" : " warnings=" + sluice.recoveryWarnings()));
             System.out.flush();
             final StringBuilder textKey = new StringBuilder();
             for (long i = first; i < total; i++)
@@ -45,11 +53,11 @@ public final class CrashChild
                 {
                     textKey.setLength(0);
                     textKey.append("user-é-").append(Math.floorMod(h >>> 8, 300));
-                    sluice.publish(0, 0, eventTime, textKey, value, i + 1);
+                    sluice.publish((int)(i % 3), 0, eventTime, textKey, value, i + 1);
                 }
                 else
                 {
-                    sluice.publish(0, 0, eventTime, Math.floorMod(h >>> 8, 2_000), value, i + 1);
+                    sluice.publish((int)(i % 3), 0, eventTime, Math.floorMod(h >>> 8, 2_000), value, i + 1);
                 }
                 if (eventsPerPause > 0 && i % eventsPerPause == 0)
                 {
@@ -60,17 +68,28 @@ public final class CrashChild
         System.out.println("DONE");
     }
 
-    static Sluice engine(final Path directory, final int shards)
+    static Sluice engine(final Path directory, final int shards, final long checkpointIntervalMs)
     {
         return Sluice.builder()
             .shards(shards)
             .ringSize(1 << 12)
             .storage(JournalStorage.open(directory))
+            .checkpointInterval(Duration.ofMillis(checkpointIntervalMs))
             .pipeline("clicks", p -> p
                 .watermarks(Watermarks.boundedOutOfOrderness(Duration.ofMillis(50)))
                 .window(Windows.tumbling(Duration.ofMillis(500)))
                 .aggregate(Aggregates.count(), Aggregates.sum(), Aggregates.min(), Aggregates.max())
                 .allowedLateness(Duration.ofMillis(30)))
+            .pipeline("sliding", p -> p
+                .watermarks(Watermarks.boundedOutOfOrderness(Duration.ofMillis(50)))
+                .window(Windows.sliding(Duration.ofMillis(400), Duration.ofMillis(100)))
+                .aggregate(Aggregates.count(), Aggregates.max())
+                .allowedLateness(Duration.ofMillis(20)))
+            .pipeline("sessions", p -> p
+                .watermarks(Watermarks.boundedOutOfOrderness(Duration.ofMillis(50)))
+                .window(Windows.session(Duration.ofMillis(40)))
+                .aggregate(Aggregates.count(), Aggregates.sum())
+                .allowedLateness(Duration.ofMillis(20)))
             .start();
     }
 }

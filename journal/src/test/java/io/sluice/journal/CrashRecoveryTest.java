@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Exactly-once across crashes: a child JVM runs a journaled pipeline over a generated input; this test
  * kills it with SIGKILL at random moments, restarts it, again and again, then compares its output
  * journals with those of an uninterrupted run. Same multiset, no duplicate (shard, sequence), nothing
- * missing, nothing different.
+ * missing, nothing different. The killed child checkpoints every 100 ms, so kills can also land while a
+ * checkpoint is being written, and restarts recover from checkpoints; the reference run takes none.
  *
  * <p>{@code -Dsluice.crash.kills=N} raises the number of kills (default 20), {@code -Dsluice.crash.events=N}
  * the input size (default 1 000 000).
@@ -40,23 +41,28 @@ class CrashRecoveryTest
     {
         final Path reference = temp.resolve("reference");
         final Path crashed = temp.resolve("crashed");
-        assertEquals("DONE", runToCompletion(reference, 0), "the uninterrupted run completes");
+        assertEquals("DONE", runToCompletion(reference, 0, 0), "the uninterrupted run completes");
 
         final SplittableRandom random = new SplittableRandom(SEED);
         int kills = 0;
         int starts = 0;
+        int restartsFromCheckpoint = 0;
         boolean done = false;
         while (kills < KILLS && !done)
         {
             starts++;
-            final Process child = start(crashed, 200);
+            final Process child = start(crashed, 200, 100);
             try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)))
             {
                 final String ready = out.readLine();
                 assertTrue(ready != null && ready.startsWith("READY"), "child started (seed " + SEED + "): " + ready);
                 System.out.println("start " + starts + ": " + ready);
+                if (!ready.startsWith("READY checkpoint=-1 "))
+                {
+                    restartsFromCheckpoint++;
+                }
                 // Kill during recovery sometimes, mostly while it takes input.
-                final long delayMs = random.nextInt(10) == 0 ? 0 : random.nextLong(10, 400);
+                final long delayMs = random.nextInt(10) == 0 ? 0 : random.nextLong(10, 600);
                 if (child.waitFor(delayMs, TimeUnit.MILLISECONDS))
                 {
                     done = true; // finished before the kill came
@@ -71,9 +77,10 @@ class CrashRecoveryTest
         }
         if (!done)
         {
-            assertEquals("DONE", runToCompletion(crashed, 0), "the run completes after " + kills + " kills");
+            assertEquals("DONE", runToCompletion(crashed, 0, 100), "the run completes after " + kills + " kills");
         }
         assertTrue(kills >= Math.min(KILLS, 1), "at least one kill landed (seed " + SEED + ", " + starts + " starts)");
+        assertTrue(restartsFromCheckpoint > 0, "some restarts recovered from a checkpoint (seed " + SEED + ")");
 
         System.out.println("kills=" + kills + " starts=" + starts + " seed=" + SEED);
         final List<String> expected = OutputRecords.read(reference, SHARDS);
@@ -98,9 +105,9 @@ class CrashRecoveryTest
         }
     }
 
-    private static String runToCompletion(final Path directory, final int eventsPerPause) throws Exception
+    private static String runToCompletion(final Path directory, final int eventsPerPause, final long checkpointMs) throws Exception
     {
-        final Process child = start(directory, eventsPerPause);
+        final Process child = start(directory, eventsPerPause, checkpointMs);
         String last = null;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)))
         {
@@ -114,7 +121,7 @@ class CrashRecoveryTest
         return last;
     }
 
-    private static Process start(final Path directory, final int eventsPerPause) throws IOException
+    private static Process start(final Path directory, final int eventsPerPause, final long checkpointMs) throws IOException
     {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -134,6 +141,9 @@ class CrashRecoveryTest
         command.add(Long.toString(EVENTS));
         command.add(Integer.toString(SHARDS));
         command.add(Integer.toString(eventsPerPause));
+        // Frequent checkpoints in the crashed run, so that kills land before, during and after them; none in
+        // the reference run, which therefore checks checkpoint recovery against plain journal replay.
+        command.add(Long.toString(checkpointMs));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 }
