@@ -1,10 +1,7 @@
 package io.sluice.journal;
 
-import io.sluice.Aggregates;
 import io.sluice.CheckpointInfo;
 import io.sluice.Sluice;
-import io.sluice.Watermarks;
-import io.sluice.Windows;
 import io.sluice.state.KeyDictionary;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -183,27 +180,12 @@ class CheckpointRecoveryTest
     static Sluice engine(final Path directory, final String tumbling)
     {
         final Duration size = tumbling.equals("tumbling") ? Duration.ofMillis(500) : Duration.ofSeconds(2);
-        return Sluice.builder()
+        return CrashChild.withPipelines(Sluice.builder(), size)
             .shards(SHARDS)
             .ringSize(1 << 10)
             .storage(JournalStorage.open(directory))
             .checkpointInterval(Duration.ZERO)
             .checkpointsToKeep(10)
-            .pipeline("tumbling", p -> p
-                .watermarks(Watermarks.boundedOutOfOrderness(Duration.ofMillis(50)))
-                .window(Windows.tumbling(size))
-                .aggregate(Aggregates.count(), Aggregates.sum(), Aggregates.min(), Aggregates.max())
-                .allowedLateness(Duration.ofMillis(30)))
-            .pipeline("sliding", p -> p
-                .watermarks(Watermarks.boundedOutOfOrderness(Duration.ofMillis(50)))
-                .window(Windows.sliding(Duration.ofMillis(400), Duration.ofMillis(100)))
-                .aggregate(Aggregates.count(), Aggregates.max())
-                .allowedLateness(Duration.ofMillis(20)))
-            .pipeline("session", p -> p
-                .watermarks(Watermarks.boundedOutOfOrderness(Duration.ofMillis(50)))
-                .window(Windows.session(Duration.ofMillis(40)))
-                .aggregate(Aggregates.count(), Aggregates.sum())
-                .allowedLateness(Duration.ofMillis(20)))
             .start();
     }
 

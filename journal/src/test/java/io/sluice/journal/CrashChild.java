@@ -70,14 +70,21 @@ public final class CrashChild
 
     static Sluice engine(final Path directory, final int shards, final long checkpointIntervalMs)
     {
-        return Sluice.builder()
+        return withPipelines(Sluice.builder(), Duration.ofMillis(500))
             .shards(shards)
             .ringSize(1 << 12)
             .storage(JournalStorage.open(directory))
             .checkpointInterval(Duration.ofMillis(checkpointIntervalMs))
+            .start();
+    }
+
+    /** A tumbling, a sliding and a session pipeline, each with allowed lateness; shared with CheckpointRecoveryTest. */
+    static Sluice.Builder withPipelines(final Sluice.Builder builder, final Duration tumblingSize)
+    {
+        return builder
             .pipeline("clicks", p -> p
                 .watermarks(Watermarks.boundedOutOfOrderness(Duration.ofMillis(50)))
-                .window(Windows.tumbling(Duration.ofMillis(500)))
+                .window(Windows.tumbling(tumblingSize))
                 .aggregate(Aggregates.count(), Aggregates.sum(), Aggregates.min(), Aggregates.max())
                 .allowedLateness(Duration.ofMillis(30)))
             .pipeline("sliding", p -> p
@@ -89,7 +96,6 @@ public final class CrashChild
                 .watermarks(Watermarks.boundedOutOfOrderness(Duration.ofMillis(50)))
                 .window(Windows.session(Duration.ofMillis(40)))
                 .aggregate(Aggregates.count(), Aggregates.sum())
-                .allowedLateness(Duration.ofMillis(20)))
-            .start();
+                .allowedLateness(Duration.ofMillis(20)));
     }
 }

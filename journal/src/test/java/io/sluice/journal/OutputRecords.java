@@ -27,36 +27,24 @@ final class OutputRecords
         final LateEventDecoder late = new LateEventDecoder();
         for (int shard = 0; shard < shards; shard++)
         {
-            final Path shardDirectory = directory.resolve("output").resolve("shard-" + shard);
-            if (!Files.exists(shardDirectory))
+            forEachRecord(directory, shard, (index, buffer, offset, length) ->
             {
-                continue;
-            }
-            try (ChronicleMessageLog log = new ChronicleMessageLog(shardDirectory, RollCycles.FAST_DAILY);
-                MessageLog.Reader reader = log.reader())
-            {
-                while (reader.next((index, buffer, offset, length) ->
+                header.wrap(buffer, offset);
+                if (header.templateId() == WindowResultDecoder.TEMPLATE_ID)
                 {
-                    header.wrap(buffer, offset);
-                    if (header.templateId() == WindowResultDecoder.TEMPLATE_ID)
-                    {
-                        result.wrapAndApplyHeader(buffer, offset, header);
-                        lines.add(result.shard() + "," + result.sequence() + ",R," + result.pipelineId() + "," +
-                            result.windowStartMs() + "," + result.windowEndMs() + "," + result.keyKind() + ":" + result.keyLong() +
-                            ":" + result.key() + "," + result.count() + "," + result.sum() + "," + result.min() + "," + result.max() +
-                            "," + result.firing());
-                    }
-                    else
-                    {
-                        late.wrapAndApplyHeader(buffer, offset, header);
-                        lines.add(late.shard() + "," + late.sequence() + ",L," + late.pipelineId() + "," + late.eventTimeMs() + "," +
-                            late.keyKind() + ":" + late.keyLong() + ":" + late.key() + "," + late.value() + "," + late.watermarkMs());
-                    }
-                }))
-                {
-                    // each record is collected by the handler
+                    result.wrapAndApplyHeader(buffer, offset, header);
+                    lines.add(result.shard() + "," + result.sequence() + ",R," + result.pipelineId() + "," +
+                        result.windowStartMs() + "," + result.windowEndMs() + "," + result.keyKind() + ":" + result.keyLong() +
+                        ":" + result.key() + "," + result.count() + "," + result.sum() + "," + result.min() + "," + result.max() +
+                        "," + result.firing());
                 }
-            }
+                else
+                {
+                    late.wrapAndApplyHeader(buffer, offset, header);
+                    lines.add(late.shard() + "," + late.sequence() + ",L," + late.pipelineId() + "," + late.eventTimeMs() + "," +
+                        late.keyKind() + ":" + late.keyLong() + ":" + late.key() + "," + late.value() + "," + late.watermarkMs());
+                }
+            });
         }
         return lines;
     }
@@ -80,25 +68,30 @@ final class OutputRecords
         {
             final List<String> records = new ArrayList<>();
             byShard.add(records);
-            final Path shardDirectory = directory.resolve("output").resolve("shard-" + shard);
-            if (!Files.exists(shardDirectory))
+            forEachRecord(directory, shard, (index, buffer, offset, length) ->
             {
-                continue;
-            }
-            try (ChronicleMessageLog log = new ChronicleMessageLog(shardDirectory, RollCycles.FAST_DAILY);
-                MessageLog.Reader reader = log.reader())
-            {
-                while (reader.next((index, buffer, offset, length) ->
-                {
-                    final byte[] bytes = new byte[length];
-                    buffer.getBytes(offset, bytes);
-                    records.add(java.util.HexFormat.of().formatHex(bytes));
-                }))
-                {
-                    // each record is collected by the handler
-                }
-            }
+                final byte[] bytes = new byte[length];
+                buffer.getBytes(offset, bytes);
+                records.add(java.util.HexFormat.of().formatHex(bytes));
+            });
         }
         return byShard;
+    }
+
+    private static void forEachRecord(final Path directory, final int shard, final MessageLog.MessageHandler handler)
+    {
+        final Path shardDirectory = directory.resolve("output").resolve("shard-" + shard);
+        if (!Files.exists(shardDirectory))
+        {
+            return;
+        }
+        try (ChronicleMessageLog log = new ChronicleMessageLog(shardDirectory, RollCycles.FAST_DAILY);
+            MessageLog.Reader reader = log.reader())
+        {
+            while (reader.next(handler))
+            {
+                // each record goes to the handler
+            }
+        }
     }
 }
