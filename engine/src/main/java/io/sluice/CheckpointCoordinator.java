@@ -246,7 +246,7 @@ final class CheckpointCoordinator implements AutoCloseable
             stallNs = maxStallNs;
         }
         final List<CheckpointStore.Part> parts = new ArrayList<>(1 + shards);
-        parts.add(new CheckpointStore.Part("sequencer.state", sequencerState.buffer(), 0, sequencerState.length()));
+        parts.add(new CheckpointStore.Part(SEQUENCER_PART, sequencerState.buffer(), 0, sequencerState.length()));
         for (int s = 0; s < shards; s++)
         {
             parts.add(new CheckpointStore.Part(shardPartName(s), shardStates[s].buffer(), 0, shardStates[s].length()));
@@ -254,6 +254,8 @@ final class CheckpointCoordinator implements AutoCloseable
         final long bytes = store.write(id, index, shards, configuration, parts, keep);
         return new CheckpointInfo(id, index, bytes, System.nanoTime() - startNs, stallNs);
     }
+
+    static final String SEQUENCER_PART = "sequencer.state";
 
     static String shardPartName(final int shard)
     {

@@ -112,13 +112,6 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
         return lastJournalIndex;
     }
 
-    /** The source position journaled with the last event of (pipeline, partition), or {@code missing}. */
-    long sourcePosition(final int pipeline, final int partition, final long missing)
-    {
-        final long position = sourcePositions.get(sourceKey(pipeline, partition));
-        return position == Long.MIN_VALUE ? missing : position;
-    }
-
     void forEachSourcePosition(final org.agrona.collections.LongLongConsumer consumer)
     {
         sourcePositions.forEachLong(consumer);
@@ -132,7 +125,7 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
     /** Watermark trackers and source positions; idle ticks in flight are not state (none are in the ring after a restart). */
     void saveTo(final StateWriter out)
     {
-        out.section(0x5E0E4CE0).putLong(lastJournalIndex).putInt(trackers.length);
+        out.section(0x5E0E4CE0).putLong(lastJournalIndex);
         for (final WatermarkTracker tracker : trackers)
         {
             tracker.saveTo(out);
@@ -145,7 +138,6 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
     {
         in.expectSection(0x5E0E4CE0, "the sequencer");
         lastJournalIndex = in.getLong();
-        in.expectInt(trackers.length, "the number of pipelines");
         for (final WatermarkTracker tracker : trackers)
         {
             tracker.restoreFrom(in);

@@ -21,14 +21,16 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
     private final Output[] outputs;
     private final long[] watermarksMs;
     private final OutputSequence outputSequence;
-    private CheckpointCoordinator checkpoints;
+    private final CheckpointCoordinator checkpoints;
 
+    /** @param checkpoints null without storage: no checkpoint barrier ever reaches the shard then. */
     ShardProcessor(
         final int shard, final KeyDictionary dictionary, final WindowOperator[] operators, final Output[] outputs,
-        final OutputSequence outputSequence)
+        final OutputSequence outputSequence, final CheckpointCoordinator checkpoints)
     {
         this.shard = shard;
         this.outputSequence = outputSequence;
+        this.checkpoints = checkpoints;
         this.dictionary = dictionary;
         this.operators = operators;
         this.outputs = outputs;
@@ -72,11 +74,6 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
         }
     }
 
-    void checkpoints(final CheckpointCoordinator checkpoints)
-    {
-        this.checkpoints = checkpoints;
-    }
-
     /** The shard's stall: it saves its state before handling the next slot; writing to disk happens elsewhere. */
     private void onCheckpointBarrier(final long checkpointId)
     {
@@ -104,7 +101,7 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
     /** The shard's whole state at a checkpoint barrier: everything it needs to go on as if never stopped. */
     void saveTo(final StateWriter out)
     {
-        out.section(0x54A2D000).putInt(shard).putInt(operators.length).putLong(outputSequence.peek())
+        out.section(0x54A2D000).putInt(shard).putLong(outputSequence.peek())
             .putLongs(watermarksMs, watermarksMs.length);
         dictionary.saveTo(out);
         for (int p = 0; p < operators.length; p++)
@@ -118,7 +115,6 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
     {
         in.expectSection(0x54A2D000, "shard " + shard);
         in.expectInt(shard, "the shard number");
-        in.expectInt(operators.length, "the number of pipelines");
         outputSequence.restore(in.getLong());
         final long[] saved = in.getLongs(0);
         if (saved.length != watermarksMs.length)

@@ -122,6 +122,9 @@ public final class Sluice implements AutoCloseable
         final RingPoller sequencerPoller = new RingPoller(ring, null, BATCH_LIMIT);
         storage = builder.storage;
         final OutputJournal[] outputJournals = openOutputJournals(builder);
+        final String configuration = describeConfiguration(builder.shards, pipelines);
+        checkpoints = storage == null ? null : new CheckpointCoordinator(storage.checkpoints(), builder.shards, configuration,
+            builder.checkpointsToKeep, builder.checkpointIntervalNs, failure);
         outputSequences = new OutputSequence[builder.shards];
         processors = new ShardProcessor[builder.shards];
         shardSequences = new Sequence[builder.shards];
@@ -130,7 +133,8 @@ public final class Sluice implements AutoCloseable
         for (int s = 0; s < builder.shards; s++)
         {
             outputSequences[s] = new OutputSequence();
-            processors[s] = newShardProcessor(s, pipelines, builder, listenerErrors, outputSequences[s], outputJournals[s]);
+            processors[s] = newShardProcessor(
+                s, pipelines, builder, listenerErrors, outputSequences[s], outputJournals[s], checkpoints);
             final RingPoller shardPoller = new RingPoller(ring, sequencerPoller.sequence(), BATCH_LIMIT);
             shardSequences[s] = shardPoller.sequence();
             shardAgents[s] = new ShardAgent(processors[s], shardPoller, failure);
@@ -144,13 +148,6 @@ public final class Sluice implements AutoCloseable
             builder.errorHandler.onError(t);
         };
         final InputJournal inputJournal = storage == null ? null : new InputJournal(storage.inputLog(), maxKeyLength);
-        final String configuration = describeConfiguration(builder.shards, pipelines);
-        checkpoints = storage == null ? null : new CheckpointCoordinator(storage.checkpoints(), builder.shards, configuration,
-            builder.checkpointsToKeep, builder.checkpointIntervalNs, failure);
-        for (final ShardProcessor processor : processors)
-        {
-            processor.checkpoints(checkpoints);
-        }
         sequencerAgent = new SequencerAgent(
             ring, sequencerPoller, trackers, builder.shards, builder.nanoClock, inputJournal, checkpoints);
         if (inputJournal != null)
@@ -478,9 +475,9 @@ public final class Sluice implements AutoCloseable
                     "recovery needs the same shards and pipelines.\n  checkpoint: " + checkpoint.configuration() +
                     "\n  this engine: " + configuration);
             }
-            final CheckpointStore.Part sequencerPart = checkpoint.part("sequencer.state");
+            final CheckpointStore.Part sequencerPart = checkpoint.part(CheckpointCoordinator.SEQUENCER_PART);
             sequencerAgent.restoreFrom(new StateReader(
-                sequencerPart.buffer(), sequencerPart.offset(), sequencerPart.length(), checkpoint.name() + "/sequencer.state"));
+                sequencerPart.buffer(), sequencerPart.offset(), sequencerPart.length(), checkpoint.name() + "/" + CheckpointCoordinator.SEQUENCER_PART));
             for (int s = 0; s < processors.length; s++)
             {
                 final CheckpointStore.Part part = checkpoint.part(CheckpointCoordinator.shardPartName(s));
@@ -746,7 +743,8 @@ public final class Sluice implements AutoCloseable
         final Builder builder,
         final ErrorHandler listenerErrors,
         final OutputSequence outputSequence,
-        final OutputJournal outputJournal)
+        final OutputJournal outputJournal,
+        final CheckpointCoordinator checkpoints)
     {
         final KeyDictionary dictionary = new KeyDictionary(builder.expectedKeysPerShard);
         final WindowOperator[] operators = new WindowOperator[pipelines.size()];
@@ -759,7 +757,7 @@ public final class Sluice implements AutoCloseable
                 pipeline.resultListener(), pipeline.lateListener(), listenerErrors, outputJournal);
             operators[p] = newOperator(pipeline, outputs[p], builder.expectedKeysPerShard);
         }
-        return new ShardProcessor(shard, dictionary, operators, outputs, outputSequence);
+        return new ShardProcessor(shard, dictionary, operators, outputs, outputSequence, checkpoints);
     }
 
     static WindowOperator newOperator(final PipelineBuilder pipeline, final Output output, final int expectedKeys)

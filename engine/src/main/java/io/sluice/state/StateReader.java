@@ -4,10 +4,10 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Reads back what a {@link StateWriter} wrote, in the same order. A section marker that does not match,
- * or a read past the end, means the bytes were written by another configuration (or damaged after their
- * checksum passed, which a checksum makes very unlikely): an {@link IllegalStateException} naming what
- * was expected.
+ * Reads back what a {@link StateWriter} wrote, in the same order. Configuration equality is checked
+ * once, before any state is read, against the configuration line of the checkpoint's manifest; what is
+ * checked here is structure. A section marker that does not match, or a read past the end, is an
+ * {@link IllegalStateException} naming what was expected.
  */
 public final class StateReader
 {
@@ -40,17 +40,7 @@ public final class StateReader
         }
     }
 
-    /** Checks a configuration value saved with the state against the running engine's. */
-    public void expectLong(final long expected, final String what)
-    {
-        final long found = getLong();
-        if (found != expected)
-        {
-            throw mismatch(what + " is " + expected + " in this engine but " + found + " in the checkpoint");
-        }
-    }
-
-    /** Checks a configuration value saved with the state against the running engine's. */
+    /** Checks an identity saved with the state (e.g. which shard a part belongs to). */
     public void expectInt(final int expected, final String what)
     {
         final int found = getInt();

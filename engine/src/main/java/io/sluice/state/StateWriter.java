@@ -11,7 +11,7 @@ import org.agrona.ExpandableDirectByteBuffer;
  * misreading bytes.
  *
  * <p>One writer per engine thread, reused from checkpoint to checkpoint: after the first, it has the
- * capacity it needs and a checkpoint allocates nothing on the hot thread.
+ * capacity it needs and is not grown again unless the state grows.
  */
 public final class StateWriter
 {

@@ -111,7 +111,7 @@ public final class WatermarkTracker
 
     public void saveTo(final StateWriter out)
     {
-        out.section(0x3A7E4A4C).putLong(outOfOrdernessMs).putLong(idleTimeoutNs).putInt(partitionLimit)
+        out.section(0x3A7E4A4C).putInt(partitionLimit)
             .putLong(watermarkMs).putBoolean(started).putLongs(maxEventTimeMs, maxEventTimeMs.length)
             .putLongs(lastEventNs, lastEventNs.length).putBooleans(idle, idle.length).putBooleans(seen, seen.length);
     }
@@ -119,8 +119,6 @@ public final class WatermarkTracker
     public void restoreFrom(final StateReader in)
     {
         in.expectSection(0x3A7E4A4C, "a watermark tracker");
-        in.expectLong(outOfOrdernessMs, "the watermark's out-of-orderness bound (ms)");
-        in.expectLong(idleTimeoutNs, "the idle timeout (ns)");
         partitionLimit = in.getInt();
         watermarkMs = in.getLong();
         started = in.getBoolean();

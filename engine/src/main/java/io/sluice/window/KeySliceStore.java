@@ -287,7 +287,7 @@ final class KeySliceStore implements AutoCloseable
 
     void saveTo(final StateWriter out)
     {
-        out.section(0x511CE500).putInt(ringSlices).putInt(liveSlices);
+        out.section(0x511CE500).putInt(liveSlices);
         keys.saveTo(out);
         overflow.saveTo(out);
     }
@@ -295,7 +295,6 @@ final class KeySliceStore implements AutoCloseable
     void restoreFrom(final StateReader in)
     {
         in.expectSection(0x511CE500, "a sliding window's slice store");
-        in.expectInt(ringSlices, "slice cells per key");
         liveSlices = in.getInt();
         keys.restoreFrom(in);
         overflow.restoreFrom(in);

@@ -203,7 +203,7 @@ public final class SessionWindowOperator implements WindowOperator
 
     public void saveTo(final StateWriter out)
     {
-        out.section(0x5E5510E0).putLong(gapMs).putLong(latenessMs);
+        out.section(0x5E5510E0);
         heads.saveTo(out);
         sessions.saveTo(out);
         timers.saveTo(out);
@@ -212,8 +212,6 @@ public final class SessionWindowOperator implements WindowOperator
     public void restoreFrom(final StateReader in)
     {
         in.expectSection(0x5E5510E0, "a session window operator");
-        in.expectLong(gapMs, "the session gap (ms)");
-        in.expectLong(latenessMs, "the allowed lateness (ms)");
         heads.restoreFrom(in);
         sessions.restoreFrom(in);
         timers.restoreFrom(in);

@@ -158,7 +158,7 @@ public final class SlidingWindowOperator implements WindowOperator
 
     public void saveTo(final StateWriter out)
     {
-        out.section(0x511D1400).putLong(grid.sliceMs).putLong(grid.slicesPerWindow).putLong(grid.offsetMs).putLong(latenessMs);
+        out.section(0x511D1400);
         store.saveTo(out);
         timers.saveTo(out);
         firings.saveTo(out);
@@ -167,10 +167,6 @@ public final class SlidingWindowOperator implements WindowOperator
     public void restoreFrom(final StateReader in)
     {
         in.expectSection(0x511D1400, "a sliding window operator");
-        in.expectLong(grid.sliceMs, "the slice length (ms)");
-        in.expectLong(grid.slicesPerWindow, "the slices per window");
-        in.expectLong(grid.offsetMs, "the window offset (ms)");
-        in.expectLong(latenessMs, "the allowed lateness (ms)");
         store.restoreFrom(in);
         timers.restoreFrom(in);
         firings.restoreFrom(in);

@@ -136,7 +136,7 @@ public final class TumblingWindowOperator implements WindowOperator
 
     public void saveTo(final StateWriter out)
     {
-        out.section(0x7B3B1E00).putLong(grid.sliceMs).putLong(grid.offsetMs).putLong(latenessMs);
+        out.section(0x7B3B1E00);
         windows.saveTo(out);
         timers.saveTo(out);
         firings.saveTo(out);
@@ -145,9 +145,6 @@ public final class TumblingWindowOperator implements WindowOperator
     public void restoreFrom(final StateReader in)
     {
         in.expectSection(0x7B3B1E00, "a tumbling window operator");
-        in.expectLong(grid.sliceMs, "the window size (ms)");
-        in.expectLong(grid.offsetMs, "the window offset (ms)");
-        in.expectLong(latenessMs, "the allowed lateness (ms)");
         windows.restoreFrom(in);
         timers.restoreFrom(in);
         firings.restoreFrom(in);

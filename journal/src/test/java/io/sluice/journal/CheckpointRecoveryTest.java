@@ -158,7 +158,7 @@ class CheckpointRecoveryTest
             assertEquals(expectedId, restored.restoredCheckpointId(), restored.recoveryWarnings().toString());
             assertEquals(1, restored.recoveryWarnings().size(), restored.recoveryWarnings().toString());
             final String warning = restored.recoveryWarnings().get(0);
-            assertTrue(warning.contains(String.format("%019d", checkpoints.get(2).id())) && warning.contains(reason), warning);
+            assertTrue(warning.contains(checkpointDirectory(copy, checkpoints.get(2).id()).toString()) && warning.contains(reason), warning);
         }
         assertSameRecords(originalOutputs, OutputRecords.readRaw(copy, SHARDS), "nothing duplicated, nothing lost");
     }
@@ -207,7 +207,7 @@ class CheckpointRecoveryTest
 
     private static Path checkpointDirectory(final Path storage, final long id)
     {
-        return storage.resolve("checkpoints").resolve(String.format("%019d", id));
+        return new FileCheckpointStore(storage.resolve("checkpoints")).checkpointDirectory(id);
     }
 
     private static void deleteCheckpointsAfter(final Path storage, final long id) throws IOException
