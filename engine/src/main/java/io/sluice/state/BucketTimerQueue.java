@@ -26,6 +26,10 @@ public final class BucketTimerQueue implements Timers
 
     private final TimerQueue instants = new TimerQueue(64);
     private final Long2LongHashMap[] instantByTime = new Long2LongHashMap[MAX_KINDS];
+    // The last instant added to, per kind: a key's new windows mostly share their end with the previous
+    // key's, so most adds skip the map.
+    private final long[] lastAddedTime = new long[MAX_KINDS];
+    private final int[] lastAddedBucket = new int[MAX_KINDS];
 
     private int[] bucketHead;
     private int[] bucketTail;
@@ -47,6 +51,7 @@ public final class BucketTimerQueue implements Timers
         for (int k = 0; k < MAX_KINDS; k++)
         {
             instantByTime[k] = new Long2LongHashMap(64, 0.65f, NONE);
+            lastAddedBucket[k] = NONE;
         }
         final int buckets = 64;
         bucketHead = new int[buckets];
@@ -98,13 +103,19 @@ public final class BucketTimerQueue implements Timers
     /** @param kind 0..3; lower kinds pop first at equal times. */
     public void add(final long time, final int kind, final long key, final int tag, final long aux)
     {
-        final Long2LongHashMap byTime = instantByTime[kind];
-        int bucket = (int)byTime.get(time);
-        if (bucket == NONE)
+        int bucket = lastAddedBucket[kind];
+        if (bucket == NONE || lastAddedTime[kind] != time)
         {
-            bucket = newBucket(time, kind);
-            byTime.put(time, bucket);
-            instants.add(time, kind, bucket, 0, 0);
+            final Long2LongHashMap byTime = instantByTime[kind];
+            bucket = (int)byTime.get(time);
+            if (bucket == NONE)
+            {
+                bucket = newBucket(time, kind);
+                byTime.put(time, bucket);
+                instants.add(time, kind, bucket, 0, 0);
+            }
+            lastAddedTime[kind] = time;
+            lastAddedBucket[kind] = bucket;
         }
         final int entry = newEntry(key, tag, aux);
         if (bucketHead[bucket] == NONE)
@@ -131,7 +142,12 @@ public final class BucketTimerQueue implements Timers
         if (bucketHead[bucket] == NONE)
         {
             instants.poll();
-            instantByTime[bucketKind[bucket]].remove(bucketTime[bucket]);
+            final int kind = bucketKind[bucket];
+            instantByTime[kind].remove(bucketTime[bucket]);
+            if (lastAddedBucket[kind] == bucket)
+            {
+                lastAddedBucket[kind] = NONE;
+            }
             bucketHead[bucket] = freeBucket;
             freeBucket = bucket;
         }
@@ -178,6 +194,7 @@ public final class BucketTimerQueue implements Timers
         for (int k = 0; k < MAX_KINDS; k++)
         {
             instantByTime[k].clear();
+            lastAddedBucket[k] = NONE;
         }
         for (int bucket = 0; bucket < bucketsUsed; bucket++)
         {

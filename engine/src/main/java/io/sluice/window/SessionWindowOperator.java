@@ -4,7 +4,7 @@ import io.sluice.state.StateReader;
 import io.sluice.state.StateWriter;
 import io.sluice.WindowSpec;
 import io.sluice.state.OffHeapTable;
-import io.sluice.state.TimerQueue;
+import io.sluice.state.BucketTimerQueue;
 import io.sluice.state.DirectMemory;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -41,7 +41,7 @@ public final class SessionWindowOperator implements WindowOperator
     private final Output output;
     private final OffHeapTable heads;
     private final OffHeapTable sessions;
-    private final TimerQueue timers;
+    private final BucketTimerQueue timers;
     private final DirectMemory scratchMemory;
     private final UnsafeBuffer scratch;
     private long[] mergedStarts = new long[8];
@@ -58,7 +58,7 @@ public final class SessionWindowOperator implements WindowOperator
         this.layout = output.layout();
         this.heads = new OffHeapTable(8, expectedKeys);
         this.sessions = new OffHeapTable(ACCUMULATOR_OFFSET + layout.bytes(), expectedKeys * 2);
-        this.timers = new TimerQueue(expectedKeys * 2);
+        this.timers = new BucketTimerQueue(expectedKeys * 2);
         this.scratchMemory = new DirectMemory(layout.bytes());
         this.scratch = scratchMemory.buffer();
     }
@@ -152,7 +152,7 @@ public final class SessionWindowOperator implements WindowOperator
 
     public void onWatermark(final long watermarkMs)
     {
-        final TimerQueue timers = this.timers;
+        final BucketTimerQueue timers = this.timers;
         boolean freed = false;
         while (!timers.isEmpty() && timers.peekTime() <= watermarkMs)
         {
@@ -177,6 +177,11 @@ public final class SessionWindowOperator implements WindowOperator
             else if (kind == FIRE)
             {
                 emit(keyTag, keyId, start, end, entry);
+                if (latenessMs == 0)
+                {
+                    unlink(keyTag, keyId, start, entry); // its own cleanup, see insertNewSession
+                    freed = true;
+                }
             }
             else
             {
@@ -241,7 +246,12 @@ public final class SessionWindowOperator implements WindowOperator
         buffer.putBytes(valueOffset + ACCUMULATOR_OFFSET, scratch, 0, layout.bytes());
         link(keyTag, keyId, previous, start);
 
-        timers.add(end - 1 + latenessMs, CLEANUP, keyId, keyTag, start);
+        if (latenessMs > 0)
+        {
+            // Without lateness the cleanup would pop right after the fire at the same instant: the fire
+            // timer frees the session itself, which halves the timers while sessions keep extending.
+            timers.add(end - 1 + latenessMs, CLEANUP, keyId, keyTag, start);
+        }
         if (end - 1 > watermarkMs)
         {
             timers.add(end - 1, FIRE, keyId, keyTag, start);

@@ -30,6 +30,13 @@ final class SliceGrid
     private long sliceIndex;
     private long firstEnd;
     private long lastEnd;
+    // The slice located before it: disorder makes events alternate between two neighbouring slices
+    // around each boundary, and swapping back costs less than the divisions.
+    private long otherStart = Long.MAX_VALUE;
+    private long otherEnd = Long.MIN_VALUE;
+    private long otherIndex;
+    private long otherFirstEnd;
+    private long otherLastEnd;
 
     SliceGrid(final WindowSpec window)
     {
@@ -49,6 +56,11 @@ final class SliceGrid
     {
         if (eventTimeMs < sliceStart || eventTimeMs >= sliceEnd)
         {
+            swapWithOther();
+            if (eventTimeMs >= sliceStart && eventTimeMs < sliceEnd)
+            {
+                return;
+            }
             final long start = eventTimeMs - Math.floorMod(eventTimeMs - offsetMs, sliceMs);
             sliceStart = start;
             sliceEnd = start + sliceMs;
@@ -56,6 +68,21 @@ final class SliceGrid
             firstEnd = firstWindowEnd(start);
             lastEnd = lastWindowEnd(start);
         }
+    }
+
+    private void swapWithOther()
+    {
+        final long start = sliceStart, end = sliceEnd, index = sliceIndex, first = firstEnd, last = lastEnd;
+        sliceStart = otherStart;
+        sliceEnd = otherEnd;
+        sliceIndex = otherIndex;
+        firstEnd = otherFirstEnd;
+        lastEnd = otherLastEnd;
+        otherStart = start;
+        otherEnd = end;
+        otherIndex = index;
+        otherFirstEnd = first;
+        otherLastEnd = last;
     }
 
     long sliceStart()

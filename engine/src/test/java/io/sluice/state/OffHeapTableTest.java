@@ -100,12 +100,21 @@ class OffHeapTableTest
     }
 
     @Test
-    void shouldKeepEntryAtMost64BytesForBuiltInAggregates()
+    void shouldKeepEntryAtOneCacheLineForBuiltInAggregates()
     {
         try (OffHeapTable table = new OffHeapTable(io.sluice.window.AccumulatorLayout.BUILTIN_BYTES, 16))
         {
-            assertEquals(56, table.strideBytes());
+            assertEquals(64, table.strideBytes(), "56 bytes of key and accumulator, padded to one line");
         }
+    }
+
+    @Test
+    void shouldPadOnlyEntriesThatWouldStraddleACacheLine()
+    {
+        assertEquals(32, OffHeapTable.strideFor(8), "small entries stay packed");
+        assertEquals(64, OffHeapTable.strideFor(25));
+        assertEquals(64, OffHeapTable.strideFor(40));
+        assertEquals(72, OffHeapTable.strideFor(48), "over a line: packed to 8");
     }
 
     @Test
