@@ -88,6 +88,12 @@ final class InputJournal implements AutoCloseable
         return log.append(scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + length);
     }
 
+    /** Makes the records appended so far as durable as the log's durability asks. */
+    void sync()
+    {
+        log.sync();
+    }
+
     /**
      * Fills a slot from a record, as the publisher and the ring had filled it.
      *

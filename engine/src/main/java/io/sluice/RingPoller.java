@@ -24,6 +24,11 @@ final class RingPoller
     interface SlotHandler
     {
         void onSlot(IngressSlot slot);
+
+        /** After the batch's last slot, before the batch is handed on: the place to make it durable. */
+        default void onBatchEnd()
+        {
+        }
     }
 
     private final RingBuffer<IngressSlot> ring;
@@ -71,6 +76,7 @@ final class RingPoller
         {
             handler.onSlot(ring.get(s));
         }
+        handler.onBatchEnd();
         sequence.set(last);
         return (int)(last - current);
     }

@@ -99,6 +99,15 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
         }
     }
 
+    /** With {@link io.sluice.storage.Durability#SYNC}, shards see the batch only once the journal holds it on disk. */
+    public void onBatchEnd()
+    {
+        if (journal != null)
+        {
+            journal.sync();
+        }
+    }
+
     /** Recovery: the same stamping, at the time journaled with the record instead of the clock's. */
     void replay(final IngressSlot slot, final long ingestTimeNs, final long journalIndex)
     {

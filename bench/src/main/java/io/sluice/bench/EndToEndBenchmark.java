@@ -20,6 +20,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.sluice.journal.JournalStorage;
+import io.sluice.storage.Durability;
+import net.openhft.chronicle.queue.RollCycles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,8 +64,11 @@ public class EndToEndBenchmark
     @Param({"BACKOFF"})
     public String waitStrategy;
 
-    /** memory: no storage; journal: every input and output journaled to Chronicle Queue in a temp directory. */
-    @Param({"memory", "journal"})
+    /**
+     * memory: no storage; journal: every input and output journaled to Chronicle Queue in a temp directory;
+     * journal-sync: the same with {@link Durability#SYNC} (the input journal flushed to disk per batch).
+     */
+    @Param({"memory", "journal", "journal-sync"})
     public String storage;
 
     private Path journalDirectory;
@@ -87,7 +92,7 @@ public class EndToEndBenchmark
             keys[i] = random.nextInt(KEYS);
         }
         final Sluice.Builder builder = Sluice.builder();
-        if ("journal".equals(storage))
+        if (storage.startsWith("journal"))
         {
             try
             {
@@ -97,7 +102,8 @@ public class EndToEndBenchmark
             {
                 throw new UncheckedIOException(e);
             }
-            builder.storage(JournalStorage.open(journalDirectory));
+            builder.storage(JournalStorage.open(journalDirectory, RollCycles.FAST_DAILY,
+                "journal-sync".equals(storage) ? Durability.SYNC : Durability.DEFAULT));
         }
         sluice = builder
             .shards(shards)

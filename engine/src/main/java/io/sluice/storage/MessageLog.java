@@ -15,6 +15,12 @@ public interface MessageLog extends AutoCloseable
     /** @return the index of the appended message. */
     long append(DirectBuffer buffer, int offset, int length);
 
+    /**
+     * Makes every message appended so far as durable as the log's {@link Durability} asks, returning when it
+     * is: a flush to the device for {@link Durability#SYNC}, nothing for {@link Durability#DEFAULT}.
+     */
+    void sync();
+
     /** @return the index of the last complete message, or {@link #NO_INDEX} if there is none. */
     long lastIndex();
 

@@ -1,14 +1,16 @@
 package io.sluice.journal;
 
+import io.sluice.storage.Durability;
+import io.sluice.storage.JournalDamagedException;
 import io.sluice.storage.MessageLog;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
-import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -19,20 +21,34 @@ import java.nio.file.Path;
  * Chronicle index as the message index (cycle in the high bits, sequence within the cycle in the low).
  * Messages are copied from and read in place from the queue's memory-mapped files, without allocating.
  *
+ * <pre>
+ *   document:  [ Chronicle header (length, complete flag) ][ message bytes ][ CRC32C of them, 4 bytes ]
+ * </pre>
+ *
+ * Chronicle's header tells a complete document from one a dead writer left unfinished (which readers
+ * never see); the checksum tells a complete document from one whose bytes changed on disk since, which
+ * a reader reports as a {@link JournalDamagedException} instead of decoding.
+ *
  * <p>Chronicle appenders belong to a thread; the appending thread may change between recovery (the
  * starting thread) and normal running (the engine's thread), so the appender is re-acquired when it does.
  */
 final class ChronicleMessageLog implements MessageLog
 {
+    private static final int CHECKSUM_BYTES = 4;
+
+    private final ChecksummedCopy appendCopy = new ChecksummedCopy();
     private final SingleChronicleQueue queue;
     private final String name;
+    private final boolean syncing;
     private ExcerptAppender appender;
     private Thread appenderThread;
 
-    ChronicleMessageLog(final Path directory, final RollCycle rollCycle)
+    ChronicleMessageLog(final Path directory, final RollCycle rollCycle, final Durability durability)
     {
         this.name = directory.toString();
-        this.queue = SingleChronicleQueueBuilder.binary(directory).rollCycle(rollCycle).build();
+        this.syncing = durability == Durability.SYNC;
+        this.queue = SingleChronicleQueueBuilder.binary(directory).rollCycle(rollCycle)
+            .syncMode(syncing ? SyncMode.SYNC : SyncMode.NONE).build();
     }
 
     public long append(final DirectBuffer buffer, final int offset, final int length)
@@ -41,17 +57,20 @@ final class ChronicleMessageLog implements MessageLog
         try (DocumentContext document = appender.writingDocument())
         {
             final Bytes<?> bytes = document.wire().bytes();
-            final byte[] array = buffer.byteArray();
-            if (array != null)
-            {
-                bytes.write(array, (int)(buffer.addressOffset() - BufferUtil.ARRAY_BASE_OFFSET) + offset, length);
-            }
-            else
-            {
-                bytes.unsafeWrite(buffer.addressOffset() + offset, length);
-            }
+            final int checksum = appendCopy.copyFrom(buffer, offset, length);
+            bytes.unsafeWrite(appendCopy.copy().addressOffset(), length);
+            bytes.writeInt(checksum);
         }
         return appender.lastIndexAppended();
+    }
+
+    /** msync(MS_SYNC) of the current cycle file up to the last append; earlier cycles were synced as they rolled. */
+    public void sync()
+    {
+        if (syncing && appender != null)
+        {
+            appender.sync();
+        }
     }
 
     public long lastIndex()
@@ -95,10 +114,10 @@ final class ChronicleMessageLog implements MessageLog
         return appender;
     }
 
-    private static final class TailerReader implements Reader
+    private final class TailerReader implements Reader
     {
         private final ExcerptTailer tailer;
-        private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+        private final ChecksummedCopy readCopy = new ChecksummedCopy();
 
         TailerReader(final ExcerptTailer tailer)
         {
@@ -119,9 +138,22 @@ final class ChronicleMessageLog implements MessageLog
                     return false;
                 }
                 final Bytes<?> bytes = document.wire().bytes();
-                final int length = (int)bytes.readRemaining();
-                view.wrap(bytes.addressForRead(bytes.readPosition()), length);
-                handler.onMessage(document.index(), view, 0, length);
+                final long framed = bytes.readRemaining();
+                if (framed < CHECKSUM_BYTES)
+                {
+                    throw new JournalDamagedException(name, document.index(), "a record of " + framed + " bytes, too short for its checksum");
+                }
+                final int length = (int)framed - CHECKSUM_BYTES;
+                final long address = bytes.addressForRead(bytes.readPosition());
+                final int computed = readCopy.copyFrom(address, length);
+                final UnsafeBuffer copy = readCopy.copy();
+                final int stored = bytes.readInt(bytes.readPosition() + length);
+                if (stored != computed)
+                {
+                    throw new JournalDamagedException(name, document.index(), "CRC32C " + Integer.toHexString(computed) +
+                        " over its " + length + " bytes, but " + Integer.toHexString(stored) + " stored with it");
+                }
+                handler.onMessage(document.index(), copy, 0, length);
                 return true;
             }
         }

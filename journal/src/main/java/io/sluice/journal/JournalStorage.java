@@ -1,5 +1,6 @@
 package io.sluice.journal;
 
+import io.sluice.storage.Durability;
 import io.sluice.storage.MessageLog;
 import io.sluice.storage.Storage;
 import net.openhft.chronicle.queue.RollCycle;
@@ -38,14 +39,16 @@ public final class JournalStorage implements Storage
 
     private final Path directory;
     private final RollCycle rollCycle;
+    private final Durability durability;
     private final ChronicleMessageLog input;
     private final List<ChronicleMessageLog> outputs = new ArrayList<>();
     private final FileCheckpointStore checkpoints;
 
-    private JournalStorage(final Path directory, final RollCycle rollCycle)
+    private JournalStorage(final Path directory, final RollCycle rollCycle, final Durability durability)
     {
         this.directory = directory;
         this.rollCycle = rollCycle;
+        this.durability = durability;
         try
         {
             Files.createDirectories(directory.resolve("output"));
@@ -54,20 +57,33 @@ public final class JournalStorage implements Storage
         {
             throw new UncheckedIOException("cannot create journal directory " + directory + ": " + e.getMessage(), e);
         }
-        this.input = new ChronicleMessageLog(directory.resolve("input"), rollCycle);
+        this.input = new ChronicleMessageLog(directory.resolve("input"), rollCycle, durability);
         this.checkpoints = new FileCheckpointStore(directory.resolve("checkpoints"));
     }
 
-    /** Opens (or creates) storage in a directory, rolling journal files daily. */
+    /** Opens (or creates) storage in a directory, rolling journal files daily, with {@link Durability#DEFAULT}. */
     public static JournalStorage open(final Path directory)
     {
-        return open(directory, RollCycles.FAST_DAILY);
+        return open(directory, RollCycles.FAST_DAILY, Durability.DEFAULT);
     }
 
-    /** @param rollCycle how often journal files roll, e.g. {@code RollCycles.FAST_HOURLY}. */
-    public static JournalStorage open(final Path directory, final RollCycle rollCycle)
+    /**
+     * @param rollCycle  how often journal files roll, e.g. {@code RollCycles.FAST_HOURLY}.
+     * @param durability what the input journal survives. Output journals are never flushed: after a power cut
+     *                   their lost tail is recomputed from the input journal.
+     */
+    public static JournalStorage open(final Path directory, final RollCycle rollCycle, final Durability durability)
     {
-        return new JournalStorage(directory, rollCycle);
+        if (directory == null || rollCycle == null || durability == null)
+        {
+            throw new IllegalArgumentException("directory, rollCycle and durability must not be null");
+        }
+        return new JournalStorage(directory, rollCycle, durability);
+    }
+
+    public Durability durability()
+    {
+        return durability;
     }
 
     public MessageLog inputLog()
@@ -84,7 +100,7 @@ public final class JournalStorage implements Storage
         ChronicleMessageLog log = outputs.get(shard);
         if (log == null)
         {
-            log = new ChronicleMessageLog(outputDirectory(shard), rollCycle);
+            log = new ChronicleMessageLog(outputDirectory(shard), rollCycle, Durability.DEFAULT);
             outputs.set(shard, log);
         }
         return log;

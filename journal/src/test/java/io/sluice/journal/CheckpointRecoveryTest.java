@@ -66,7 +66,7 @@ class CheckpointRecoveryTest
         for (final CheckpointInfo checkpoint : checkpoints)
         {
             final Path copy = copyOf(original, "replay-" + checkpoint.id());
-            deleteRecursively(copy.resolve("output"));
+            TestFiles.deleteRecursively(copy.resolve("output"));
             deleteCheckpointsAfter(copy, checkpoint.id());
             try (Sluice restored = engine(copy, "tumbling"))
             {
@@ -94,7 +94,7 @@ class CheckpointRecoveryTest
     {
         final CheckpointInfo newest = checkpoints.get(2);
         final Path copy = copyOf(original, "damaged-part");
-        flipByte(checkpointDirectory(copy, newest.id()).resolve("shard-1.state"), 100);
+        TestFiles.flipByte(checkpointDirectory(copy, newest.id()).resolve("shard-1.state"), 100);
         assertFallsBackTo(copy, checkpoints.get(1).id(), "shard-1.state fails its checksum");
     }
 
@@ -114,7 +114,7 @@ class CheckpointRecoveryTest
     void damagedManifestIsSkippedForThePreviousCheckpoint() throws IOException
     {
         final Path copy = copyOf(original, "damaged-manifest");
-        flipByte(checkpointDirectory(copy, checkpoints.get(2).id()).resolve("MANIFEST"), 30);
+        TestFiles.flipByte(checkpointDirectory(copy, checkpoints.get(2).id()).resolve("MANIFEST"), 30);
         assertFallsBackTo(copy, checkpoints.get(1).id(), "MANIFEST fails its checksum");
     }
 
@@ -132,7 +132,7 @@ class CheckpointRecoveryTest
         final Path copy = copyOf(original, "all-damaged");
         for (final CheckpointInfo checkpoint : checkpoints)
         {
-            flipByte(checkpointDirectory(copy, checkpoint.id()).resolve("shard-0.state"), 7);
+            TestFiles.flipByte(checkpointDirectory(copy, checkpoint.id()).resolve("shard-0.state"), 7);
         }
         try (Sluice restored = engine(copy, "tumbling"))
         {
@@ -189,7 +189,7 @@ class CheckpointRecoveryTest
             .start();
     }
 
-    private static void publish(final Sluice sluice, final int i)
+    static void publish(final Sluice sluice, final int i)
     {
         final long h = KeyDictionary.mix(i + 1);
         final long eventTime = i / 20 - Math.floorMod(h, 120);
@@ -216,55 +216,13 @@ class CheckpointRecoveryTest
         {
             if (checkpoint.id() > id)
             {
-                deleteRecursively(checkpointDirectory(storage, checkpoint.id()));
+                TestFiles.deleteRecursively(checkpointDirectory(storage, checkpoint.id()));
             }
-        }
-    }
-
-    private static void flipByte(final Path file, final long position) throws IOException
-    {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
-        {
-            final java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
-            channel.read(one, position);
-            one.put(0, (byte)(one.get(0) ^ 0x40)).position(0);
-            channel.write(one, position);
         }
     }
 
     private static Path copyOf(final Path source, final String name) throws IOException
     {
-        final Path target = temp.resolve(name);
-        try (Stream<Path> walk = Files.walk(source))
-        {
-            for (final Path path : walk.toList())
-            {
-                final Path destination = target.resolve(source.relativize(path).toString());
-                if (Files.isDirectory(path))
-                {
-                    Files.createDirectories(destination);
-                }
-                else
-                {
-                    Files.copy(path, destination);
-                }
-            }
-        }
-        return target;
-    }
-
-    private static void deleteRecursively(final Path path) throws IOException
-    {
-        if (!Files.exists(path))
-        {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path))
-        {
-            for (final Path p : walk.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.delete(p);
-            }
-        }
+        return TestFiles.copyTree(source, temp.resolve(name));
     }
 }

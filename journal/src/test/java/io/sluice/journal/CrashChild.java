@@ -68,6 +68,13 @@ public final class CrashChild
         System.out.println("DONE");
     }
 
+    static String[] arguments(
+        final Path directory, final long events, final int shards, final int eventsPerPause, final long checkpointIntervalMs)
+    {
+        return new String[] {directory.toString(), Long.toString(events), Integer.toString(shards),
+            Integer.toString(eventsPerPause), Long.toString(checkpointIntervalMs)};
+    }
+
     static Sluice engine(final Path directory, final int shards, final long checkpointIntervalMs)
     {
         return withPipelines(Sluice.builder(), Duration.ofMillis(500))

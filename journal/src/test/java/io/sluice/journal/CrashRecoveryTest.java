@@ -107,43 +107,15 @@ class CrashRecoveryTest
 
     private static String runToCompletion(final Path directory, final int eventsPerPause, final long checkpointMs) throws Exception
     {
-        final Process child = start(directory, eventsPerPause, checkpointMs);
-        String last = null;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)))
-        {
-            for (String line = out.readLine(); line != null; line = out.readLine())
-            {
-                last = line;
-            }
-        }
-        assertTrue(child.waitFor(5, TimeUnit.MINUTES), "child finished");
-        assertEquals(0, child.exitValue(), "child exit code; last line: " + last);
-        return last;
+        return ChildJvm.run(CrashChild.class, CrashChild.arguments(directory, EVENTS, SHARDS, eventsPerPause, checkpointMs));
     }
 
+    /**
+     * Frequent checkpoints in the crashed run, so that kills land before, during and after them; none in the
+     * reference run, which therefore checks checkpoint recovery against plain journal replay.
+     */
     private static Process start(final Path directory, final int eventsPerPause, final long checkpointMs) throws IOException
     {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
-        {
-            if (argument.startsWith("--add-") || argument.startsWith("-D") && argument.contains("chronicle") ||
-                argument.startsWith("--enable-native-access") || argument.startsWith("--sun-misc"))
-            {
-                command.add(argument);
-            }
-        }
-        command.add("-Xmx512m");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(CrashChild.class.getName());
-        command.add(directory.toString());
-        command.add(Long.toString(EVENTS));
-        command.add(Integer.toString(SHARDS));
-        command.add(Integer.toString(eventsPerPause));
-        // Frequent checkpoints in the crashed run, so that kills land before, during and after them; none in
-        // the reference run, which therefore checks checkpoint recovery against plain journal replay.
-        command.add(Long.toString(checkpointMs));
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return ChildJvm.start(CrashChild.class, CrashChild.arguments(directory, EVENTS, SHARDS, eventsPerPause, checkpointMs));
     }
 }

@@ -85,7 +85,7 @@ final class OutputRecords
         {
             return;
         }
-        try (ChronicleMessageLog log = new ChronicleMessageLog(shardDirectory, RollCycles.FAST_DAILY);
+        try (ChronicleMessageLog log = new ChronicleMessageLog(shardDirectory, RollCycles.FAST_DAILY, io.sluice.storage.Durability.DEFAULT);
             MessageLog.Reader reader = log.reader())
         {
             while (reader.next(handler))

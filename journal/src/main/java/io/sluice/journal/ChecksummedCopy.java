@@ -1,0 +1,62 @@
+package io.sluice.journal;
+
+import org.agrona.BitUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * A record copied into memory of our own and its CRC32C computed there. {@code CRC32C.update(ByteBuffer)}
+ * on a direct buffer is the JDK's intrinsic and allocates nothing, but it needs a {@code ByteBuffer}, which
+ * Chronicle's mapped memory and an address-backed {@code UnsafeBuffer} are not; copying a record of a few
+ * dozen bytes costs less than the checksum, and needs no {@code --add-opens} (which Agrona's
+ * address-based CRC32C does).
+ */
+final class ChecksummedCopy
+{
+    private final CRC32C crc = new CRC32C();
+    private ByteBuffer bytes = ByteBuffer.allocateDirect(256);
+    private final UnsafeBuffer view = new UnsafeBuffer(bytes);
+    private final UnsafeBuffer mapped = new UnsafeBuffer(0, 0);
+
+    /** Copies {@code length} bytes and returns their CRC32C; the copy is then {@link #copy()}. */
+    int copyFrom(final DirectBuffer source, final int offset, final int length)
+    {
+        ensureCapacity(length);
+        view.putBytes(0, source, offset, length);
+        return checksum(length);
+    }
+
+    /** Like {@link #copyFrom(DirectBuffer, int, int)}, from raw memory (a mapped journal file). */
+    int copyFrom(final long address, final int length)
+    {
+        mapped.wrap(address, length);
+        return copyFrom(mapped, 0, length);
+    }
+
+    /** The last copy; valid until the next. */
+    UnsafeBuffer copy()
+    {
+        return view;
+    }
+
+    private int checksum(final int length)
+    {
+        bytes.limit(length).position(0);
+        crc.reset();
+        crc.update(bytes);
+        return (int)crc.getValue();
+    }
+
+    private void ensureCapacity(final int length)
+    {
+        if (length > bytes.capacity())
+        {
+            bytes = ByteBuffer.allocateDirect(BitUtil.findNextPositivePowerOfTwo(length));
+        }
+        bytes.clear();
+        view.wrap(bytes);
+    }
+}
