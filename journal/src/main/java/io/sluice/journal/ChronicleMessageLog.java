@@ -40,19 +40,39 @@ final class ChronicleMessageLog implements MessageLog
     private final SingleChronicleQueue queue;
     private final String name;
     private final boolean syncing;
+    private final boolean readOnly;
     private ExcerptAppender appender;
     private Thread appenderThread;
 
     ChronicleMessageLog(final Path directory, final RollCycle rollCycle, final Durability durability)
     {
+        this(directory, SingleChronicleQueueBuilder.binary(directory).rollCycle(rollCycle)
+            .syncMode(durability == Durability.SYNC ? SyncMode.SYNC : SyncMode.NONE).build(), durability == Durability.SYNC, false);
+    }
+
+    private ChronicleMessageLog(final Path directory, final SingleChronicleQueue queue, final boolean syncing, final boolean readOnly)
+    {
         this.name = directory.toString();
-        this.syncing = durability == Durability.SYNC;
-        this.queue = SingleChronicleQueueBuilder.binary(directory).rollCycle(rollCycle)
-            .syncMode(syncing ? SyncMode.SYNC : SyncMode.NONE).build();
+        this.queue = queue;
+        this.syncing = syncing;
+        this.readOnly = readOnly;
+    }
+
+    /**
+     * A log that can only be read: Chronicle opens the files read-only, so a live journal (being appended to
+     * by its engine) can be read alongside without any risk to it.
+     */
+    static ChronicleMessageLog readOnly(final Path directory)
+    {
+        return new ChronicleMessageLog(directory, SingleChronicleQueueBuilder.binary(directory).readOnly(true).build(), false, true);
     }
 
     public long append(final DirectBuffer buffer, final int offset, final int length)
     {
+        if (readOnly)
+        {
+            throw new IllegalStateException("journal " + name + " is open read-only");
+        }
         final ExcerptAppender appender = appender();
         try (DocumentContext document = appender.writingDocument())
         {

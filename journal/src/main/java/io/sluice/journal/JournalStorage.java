@@ -81,6 +81,20 @@ public final class JournalStorage implements Storage
         return new JournalStorage(directory, rollCycle, durability);
     }
 
+    /**
+     * The input journal of a storage directory, read-only: for audits and what-if re-runs with
+     * {@code io.sluice.JournalReplay}, also while the directory's own engine is running.
+     */
+    public static MessageLog readInputJournal(final Path storageDirectory)
+    {
+        final Path input = storageDirectory.resolve("input");
+        if (!Files.isDirectory(input))
+        {
+            throw new IllegalArgumentException("no input journal at " + input + ": give the directory an engine's storage was opened on");
+        }
+        return ChronicleMessageLog.readOnly(input);
+    }
+
     public Durability durability()
     {
         return durability;

@@ -65,7 +65,7 @@ class JournalDamageTest
     {
         final Path copy = TestFiles.copyTree(original, temp.resolve("flipped"));
         final long damaged = checkpoint.journalIndex() + 1_000;
-        TestFiles.flipByte(cycleFile(copy), payloadPosition(copy, damaged) + 9);
+        flipPayloadByte(copy, damaged, 9);
 
         final JournalDamagedException refused = assertThrows(JournalDamagedException.class,
             () -> CheckpointRecoveryTest.engine(copy, "tumbling").close());
@@ -118,6 +118,12 @@ class JournalDamageTest
         actual.sort(null);
         assertTrue(expected.size() > 1_000, "outputs: " + expected.size());
         assertEquals(expected, actual, "same outputs as the run nobody interrupted");
+    }
+
+    /** Changes one byte of an input journal record's message, as bit rot on disk would. */
+    static void flipPayloadByte(final Path storage, final long index, final int byteOfMessage) throws IOException
+    {
+        TestFiles.flipByte(cycleFile(storage), payloadPosition(storage, index) + byteOfMessage);
     }
 
     /** The run is short, so the input journal is one daily cycle file. */
