@@ -25,6 +25,7 @@ import org.agrona.concurrent.NanoClock;
 final class SequencerAgent implements Agent, RingPoller.SlotHandler
 {
     private static final long IDLE_CHECK_INTERVAL_NS = 1_000_000L;
+    private static final long NO_SOURCE = Long.MIN_VALUE;
 
     private final RingBuffer<IngressSlot> ring;
     private final RingPoller poller;
@@ -37,6 +38,10 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
     private final CheckpointCoordinator checkpoints;
     /** Per (pipeline, partition): the source position journaled with its last event; kept only with a journal. */
     private final Long2LongHashMap sourcePositions = new Long2LongHashMap(16, 0.65f, Long.MIN_VALUE);
+    // The (pipeline, partition) of the last event and its position, not yet in the map: a source mostly
+    // sends runs of events on one partition, so the map is written when the partition changes, not per event.
+    private long pendingSourceKey = NO_SOURCE;
+    private long pendingSourcePosition;
     private long lastJournalIndex = MessageLog.NO_INDEX;
     private long nowNs;
     private long nextIdleCheckNs;
@@ -123,6 +128,7 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
 
     void forEachSourcePosition(final org.agrona.collections.LongLongConsumer consumer)
     {
+        flushPendingSourcePosition();
         sourcePositions.forEachLong(consumer);
     }
 
@@ -139,6 +145,7 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
         {
             tracker.saveTo(out);
         }
+        flushPendingSourcePosition();
         out.putInt(sourcePositions.size());
         sourcePositions.forEachLong((key, position) -> out.putLong(key).putLong(position));
     }
@@ -152,6 +159,7 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
             tracker.restoreFrom(in);
         }
         sourcePositions.clear();
+        pendingSourceKey = NO_SOURCE;
         final int positions = in.getInt();
         for (int i = 0; i < positions; i++)
         {
@@ -179,7 +187,13 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
                 slot.shard = shardOf(slot.keyHash, shardCount);
                 if (journal != null)
                 {
-                    sourcePositions.put(sourceKey(slot.pipeline, slot.partition), slot.sourcePosition);
+                    final long source = sourceKey(slot.pipeline, slot.partition);
+                    if (source != pendingSourceKey)
+                    {
+                        flushPendingSourcePosition();
+                        pendingSourceKey = source;
+                    }
+                    pendingSourcePosition = slot.sourcePosition;
                 }
                 break;
 
@@ -190,6 +204,14 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
 
             default:
                 break;
+        }
+    }
+
+    private void flushPendingSourcePosition()
+    {
+        if (pendingSourceKey != NO_SOURCE)
+        {
+            sourcePositions.put(pendingSourceKey, pendingSourcePosition);
         }
     }
 

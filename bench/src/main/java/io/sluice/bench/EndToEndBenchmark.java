@@ -28,8 +28,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -124,10 +122,7 @@ public class EndToEndBenchmark
         sluice.close();
         if (journalDirectory != null)
         {
-            try (Stream<Path> files = Files.walk(journalDirectory))
-            {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
+            TempFiles.deleteRecursively(journalDirectory);
         }
     }
 

@@ -42,6 +42,9 @@ public final class OffHeapTable implements AutoCloseable
     private DirectMemory memory;
     private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
     private int capacity;
+    // One bit per slot, set while it holds an entry: a snapshot visits live entries without reading every
+    // slot of a sparse table (a table sized for a million keys holding a few is 128 MB of empty slots).
+    private long[] occupied;
     private int mask;
     private int shift;
     private int size;
@@ -221,10 +224,30 @@ public final class OffHeapTable implements AutoCloseable
         }
     }
 
-    /** Raw slots, empty ones included: restoring gives the same layout, so the same probe and visit order. */
+    /**
+     * Live entries only, each with its slot: the size on disk follows the state, not the capacity, and
+     * restoring puts every entry back in its slot, so the same probe and visit order.
+     *
+     * <pre>
+     *   marker, stride, capacity, size, then size x [slot (int)][entry bytes (stride)]
+     * </pre>
+     */
     public void saveTo(final StateWriter out)
     {
-        out.section(0x0FF7AB1E).putInt(stride).putInt(capacity).putInt(size).putBytes(buffer, 0, capacity * stride);
+        out.section(0x0FF7AB1E).putInt(stride).putInt(capacity).putInt(size);
+        out.reserve((long)size * (Integer.BYTES + stride));
+        final UnsafeBuffer buffer = this.buffer;
+        final long[] occupied = this.occupied;
+        for (int word = 0; word < occupied.length; word++)
+        {
+            long bits = occupied[word];
+            while (bits != 0)
+            {
+                final int slot = (word << 6) + Long.numberOfTrailingZeros(bits);
+                out.putInt(slot).putWords(buffer, slot * stride, stride);
+                bits &= bits - 1;
+            }
+        }
     }
 
     public void restoreFrom(final StateReader in)
@@ -233,14 +256,27 @@ public final class OffHeapTable implements AutoCloseable
         in.expectInt(stride, "the table entry size (aggregates)");
         final int savedCapacity = in.getInt();
         final int savedSize = in.getInt();
-        if (!BitUtil.isPowerOfTwo(savedCapacity) || savedSize < 0 || savedSize > savedCapacity ||
-            in.peekCount() != savedCapacity * stride)
+        if (!BitUtil.isPowerOfTwo(savedCapacity) || savedSize < 0 || savedSize > savedCapacity)
         {
             throw new IllegalStateException("checkpoint holds an inconsistent table: capacity " + savedCapacity + ", size " + savedSize);
         }
         memory.close();
         allocate(savedCapacity);
-        in.getBytes(buffer);
+        for (int i = 0; i < savedSize; i++)
+        {
+            final int slot = in.getInt();
+            if (slot < 0 || slot >= savedCapacity || buffer.getInt(slot * stride + TAG_OFFSET) != 0)
+            {
+                throw new IllegalStateException("checkpoint holds an inconsistent table: entry " + i + " in slot " + slot +
+                    " of " + savedCapacity);
+            }
+            in.getWords(buffer, slot * stride, stride);
+            if (buffer.getInt(slot * stride + TAG_OFFSET) == 0)
+            {
+                throw new IllegalStateException("checkpoint holds an inconsistent table: empty entry in slot " + slot);
+            }
+            occupied[slot >>> 6] |= 1L << slot;
+        }
         size = savedSize;
     }
 
@@ -280,6 +316,8 @@ public final class OffHeapTable implements AutoCloseable
 
     private void clearSlot(final UnsafeBuffer buffer, final int offset)
     {
+        final int slot = offset / stride;
+        occupied[slot >>> 6] &= ~(1L << slot);
         for (int i = 0; i < stride; i += 8)
         {
             buffer.putLong(offset + i, 0L);
@@ -297,6 +335,7 @@ public final class OffHeapTable implements AutoCloseable
         buffer.putLong(offset + KEY1_OFFSET, key1);
         buffer.putLong(offset + KEY2_OFFSET, key2);
         buffer.putInt(offset + TAG_OFFSET, tag);
+        occupied[index >>> 6] |= 1L << index;
         return offset;
     }
 
@@ -310,6 +349,7 @@ public final class OffHeapTable implements AutoCloseable
         }
         memory = new DirectMemory((int)bytes);
         buffer.wrap(memory.buffer(), 0, (int)bytes);
+        occupied = new long[Math.max(1, newCapacity >>> 6)];
         capacity = newCapacity;
         mask = newCapacity - 1;
         shift = 64 - Integer.numberOfTrailingZeros(newCapacity);

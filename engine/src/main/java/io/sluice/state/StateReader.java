@@ -85,6 +85,17 @@ public final class StateReader
         return length;
     }
 
+    /** The counterpart of {@code StateWriter.putWords}: {@code length} (a multiple of 8) bytes to destination. */
+    public void getWords(final MutableDirectBuffer destination, final int destinationOffset, final int length)
+    {
+        require(length);
+        for (int i = 0; i < length; i += Long.BYTES)
+        {
+            destination.putLong(destinationOffset + i, buffer.getLong(position + i));
+        }
+        position += length;
+    }
+
     /** The length prefix of the next range (bytes, or elements of an array), without consuming it. */
     public int peekCount()
     {

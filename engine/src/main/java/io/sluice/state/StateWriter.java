@@ -3,6 +3,7 @@ package io.sluice.state;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Serialises a shard's or the sequencer's state into one growable off-heap buffer, at memory-copy speed:
@@ -16,12 +17,16 @@ import org.agrona.ExpandableDirectByteBuffer;
 public final class StateWriter
 {
     private final ExpandableDirectByteBuffer buffer;
+    // Writes go through a plain view of the same memory: the expandable buffer checks its capacity on every
+    // put, which for a million-entry table is most of the copy's cost. ensure() grows it and re-wraps this.
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private int position;
     private boolean closed;
 
     public StateWriter(final int initialCapacity)
     {
         buffer = new ExpandableDirectByteBuffer(Math.max(64, initialCapacity));
+        view.wrap(buffer.addressOffset(), buffer.capacity());
     }
 
     /** Starts over, keeping the capacity. */
@@ -49,21 +54,24 @@ public final class StateWriter
 
     public StateWriter putInt(final int value)
     {
-        buffer.putInt(position, value);
+        ensure(Integer.BYTES);
+        view.putInt(position, value);
         position += Integer.BYTES;
         return this;
     }
 
     public StateWriter putLong(final long value)
     {
-        buffer.putLong(position, value);
+        ensure(Long.BYTES);
+        view.putLong(position, value);
         position += Long.BYTES;
         return this;
     }
 
     public StateWriter putBoolean(final boolean value)
     {
-        buffer.putByte(position, value ? (byte)1 : 0);
+        ensure(1);
+        view.putByte(position, value ? (byte)1 : 0);
         position++;
         return this;
     }
@@ -71,7 +79,31 @@ public final class StateWriter
     public StateWriter putBytes(final DirectBuffer source, final int offset, final int length)
     {
         putInt(length);
-        buffer.putBytes(position, source, offset, length);
+        ensure(length);
+        view.putBytes(position, source, offset, length);
+        position += length;
+        return this;
+    }
+
+    /** Makes room for {@code bytes} more at once, so that a large structure grows the buffer once, not by doublings. */
+    public StateWriter reserve(final long bytes)
+    {
+        if (position + bytes > Integer.MAX_VALUE - 64)
+        {
+            throw new IllegalStateException("state of " + (position + bytes) + " bytes exceeds one 2 GiB part; use more shards");
+        }
+        ensure((int)bytes);
+        return this;
+    }
+
+    /** Copies words from off-heap memory without a length prefix; {@code length} is a multiple of 8. */
+    public StateWriter putWords(final DirectBuffer source, final int offset, final int length)
+    {
+        ensure(length);
+        for (int i = 0; i < length; i += Long.BYTES)
+        {
+            view.putLong(position + i, source.getLong(offset + i));
+        }
         position += length;
         return this;
     }
@@ -82,7 +114,7 @@ public final class StateWriter
         ensure(count * Integer.BYTES);
         for (int i = 0; i < count; i++)
         {
-            buffer.putInt(position, values[i]);
+            view.putInt(position, values[i]);
             position += Integer.BYTES;
         }
         return this;
@@ -94,7 +126,7 @@ public final class StateWriter
         ensure(count * Long.BYTES);
         for (int i = 0; i < count; i++)
         {
-            buffer.putLong(position, values[i]);
+            view.putLong(position, values[i]);
             position += Long.BYTES;
         }
         return this;
@@ -106,7 +138,7 @@ public final class StateWriter
         ensure(count);
         for (int i = 0; i < count; i++)
         {
-            buffer.putByte(position++, values[i] ? (byte)1 : 0);
+            view.putByte(position++, values[i] ? (byte)1 : 0);
         }
         return this;
     }
@@ -123,6 +155,10 @@ public final class StateWriter
 
     private void ensure(final int bytes)
     {
-        buffer.checkLimit(position + bytes);
+        if (position + bytes > view.capacity())
+        {
+            buffer.checkLimit(position + bytes);
+            view.wrap(buffer.addressOffset(), buffer.capacity());
+        }
     }
 }

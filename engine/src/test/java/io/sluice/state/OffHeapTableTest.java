@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OffHeapTableTest
 {
@@ -123,6 +124,77 @@ class OffHeapTableTest
         try (OffHeapTable table = new OffHeapTable(0, 16))
         {
             assertThrows(IllegalArgumentException.class, () -> table.insert(1, 1, 0));
+        }
+    }
+
+    @Test
+    void snapshotHoldsLiveEntriesOnlyAndRestoresTheExactLayout()
+    {
+        final SplittableRandom random = new SplittableRandom(17);
+        try (OffHeapTable table = new OffHeapTable(32, 16);
+             OffHeapTable restored = new OffHeapTable(32, 16))
+        {
+            final List<long[]> live = new ArrayList<>();
+            for (int op = 0; op < 20_000; op++)
+            {
+                if (live.isEmpty() || random.nextInt(3) != 0)
+                {
+                    final long[] key = {random.nextLong(), random.nextInt(50), 1 + random.nextInt(2)};
+                    if (table.find(key[0], key[1], (int)key[2]) == OffHeapTable.NOT_FOUND)
+                    {
+                        final int entry = table.insert(key[0], key[1], (int)key[2]);
+                        table.buffer().putLong(table.valueOffset(entry), key[0] ^ key[1]);
+                        live.add(key);
+                    }
+                }
+                else
+                {
+                    final long[] key = live.remove(random.nextInt(live.size()));
+                    table.removeAt(table.find(key[0], key[1], (int)key[2]));
+                }
+            }
+            final StateWriter out = new StateWriter(64);
+            table.saveTo(out);
+            assertEquals(4 * 4 + live.size() * (4L + table.strideBytes()), out.length(), "live entries only, each with its slot");
+
+            restored.restoreFrom(new StateReader(out.buffer(), 0, out.length(), "test"));
+            assertEquals(table.size(), restored.size());
+            assertEquals(table.capacity(), restored.capacity());
+            for (int i = 0; i < table.capacity() * table.strideBytes(); i += 8)
+            {
+                assertEquals(table.buffer().getLong(i), restored.buffer().getLong(i), "byte " + i + " of the layout");
+            }
+            for (final long[] key : live)
+            {
+                final int entry = restored.find(key[0], key[1], (int)key[2]);
+                assertEquals(key[0] ^ key[1], restored.buffer().getLong(restored.valueOffset(entry)));
+            }
+            final StateWriter again = new StateWriter(64);
+            restored.saveTo(again);
+            assertEquals(out.length(), again.length(), "a restored table snapshots the same");
+            out.close();
+            again.close();
+        }
+    }
+
+    @Test
+    void snapshotWithTwoEntriesInOneSlotIsRefused()
+    {
+        try (OffHeapTable table = new OffHeapTable(8, 16);
+             OffHeapTable restored = new OffHeapTable(8, 16))
+        {
+            table.insert(1, 0, 1);
+            table.insert(2, 0, 1);
+            final StateWriter out = new StateWriter(64);
+            table.saveTo(out);
+            // The second entry's slot number sits right after the first entry: make it the first's.
+            final int firstSlotAt = 16;
+            final int secondSlotAt = firstSlotAt + 4 + table.strideBytes();
+            ((org.agrona.MutableDirectBuffer)out.buffer()).putInt(secondSlotAt, out.buffer().getInt(firstSlotAt));
+            final IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> restored.restoreFrom(new StateReader(out.buffer(), 0, out.length(), "test")));
+            assertTrue(refused.getMessage().contains("inconsistent table"), refused.getMessage());
+            out.close();
         }
     }
 }
