@@ -124,7 +124,7 @@ public final class Sluice implements AutoCloseable
         final OutputJournal[] outputJournals = openOutputJournals(builder);
         final String configuration = describeConfiguration(builder.shards, pipelines);
         checkpoints = storage == null ? null : new CheckpointCoordinator(storage.checkpoints(), builder.shards, configuration,
-            builder.checkpointsToKeep, builder.checkpointIntervalNs, failure);
+            builder.checkpointsToKeep, builder.checkpointIntervalNs, failure, storage::releaseInputBefore);
         outputSequences = new OutputSequence[builder.shards];
         processors = new ShardProcessor[builder.shards];
         shardSequences = new Sequence[builder.shards];
@@ -487,6 +487,14 @@ public final class Sluice implements AutoCloseable
             restoredCheckpointId = checkpoint.id();
         }
 
+        final long retainedFrom = storage.inputRetainedFrom();
+        if (retainedFrom != MessageLog.NO_INDEX && (startAfter == MessageLog.NO_INDEX || startAfter < retainedFrom))
+        {
+            throw new IllegalStateException("storage " + storage.describe() + ": retention deleted the input journal before index " +
+                retainedFrom + ", and " + (checkpoint == null ? "no checkpoint verifies" : "the newest checkpoint that verifies (" +
+                checkpoint.name() + ") stands at " + startAfter) + ", so recovery would replay a journal with a hole at its head. " +
+                "Refusing to start: restore a checkpoint or the directory from a copy.");
+        }
         final IngressSlot slot = new IngressSlot(new char[maxKeyLength], 0);
         final MessageLog.MessageHandler handler = (index, buffer, offset, length) ->
         {

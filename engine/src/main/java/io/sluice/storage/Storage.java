@@ -18,6 +18,18 @@ public interface Storage extends AutoCloseable
     /** Where checkpoints are kept. */
     CheckpointStore checkpoints();
 
+    /**
+     * Called after each checkpoint with the journal index of the oldest checkpoint kept: recovery needs no
+     * input record before it. A storage may delete such records (whole journal files), as its retention says.
+     */
+    void releaseInputBefore(long journalIndex);
+
+    /**
+     * The index from which the input journal still holds every record, or {@link MessageLog#NO_INDEX} if it
+     * never deleted any: recovery without a checkpoint at or after it is impossible.
+     */
+    long inputRetainedFrom();
+
     /** A human-readable name for messages, e.g. the directory. */
     String describe();
 

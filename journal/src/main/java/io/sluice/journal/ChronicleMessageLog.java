@@ -5,6 +5,8 @@ import io.sluice.storage.JournalDamagedException;
 import io.sluice.storage.MessageLog;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
@@ -14,7 +16,12 @@ import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 
 /**
  * A {@link MessageLog} on one Chronicle Queue directory: one document per message, the document's
@@ -46,7 +53,13 @@ final class ChronicleMessageLog implements MessageLog
 
     ChronicleMessageLog(final Path directory, final RollCycle rollCycle, final Durability durability)
     {
-        this(directory, SingleChronicleQueueBuilder.binary(directory).rollCycle(rollCycle)
+        this(directory, rollCycle, durability, SystemTimeProvider.INSTANCE);
+    }
+
+    /** @param clock decides the cycle an append goes to; tests move it to roll files without waiting. */
+    ChronicleMessageLog(final Path directory, final RollCycle rollCycle, final Durability durability, final TimeProvider clock)
+    {
+        this(directory, SingleChronicleQueueBuilder.binary(directory).rollCycle(rollCycle).timeProvider(clock)
             .syncMode(durability == Durability.SYNC ? SyncMode.SYNC : SyncMode.NONE).build(), durability == Durability.SYNC, false);
     }
 
@@ -91,6 +104,31 @@ final class ChronicleMessageLog implements MessageLog
         {
             appender.sync();
         }
+    }
+
+    /**
+     * Deletes the files of every cycle before the one holding {@code index}: whole files only, so records of
+     * that cycle before the index stay. Chronicle is then told to re-read its directory.
+     *
+     * @return the first index the log still holds every record from.
+     */
+    long deleteCyclesBefore(final long index) throws IOException
+    {
+        final RollCycle rollCycle = queue.rollCycle();
+        final int keptCycle = rollCycle.toCycle(index);
+        final int firstCycle = queue.firstCycle();
+        if (firstCycle < keptCycle && firstCycle != Integer.MAX_VALUE)
+        {
+            final DateTimeFormatter names = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+            for (final long cycle : queue.listCyclesBetween(firstCycle, keptCycle - 1))
+            {
+                final Path file = queue.file().toPath().resolve(
+                    names.format(Instant.ofEpochMilli(cycle * rollCycle.lengthInMillis())) + SingleChronicleQueue.SUFFIX);
+                Files.deleteIfExists(file);
+            }
+            queue.refreshDirectoryListing();
+        }
+        return rollCycle.toIndex(keptCycle, 0);
     }
 
     public long lastIndex()

@@ -1,6 +1,7 @@
 package io.sluice.journal;
 
 import io.sluice.storage.CheckpointStore;
+import io.sluice.storage.MessageLog;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -119,6 +120,28 @@ public final class FileCheckpointStore implements CheckpointStore
         return bytes;
     }
 
+    public long oldestJournalIndex() throws IOException
+    {
+        final List<Long> ids = ids();
+        ids.sort(null);
+        for (final long id : ids)
+        {
+            final Path checkpoint = directory.resolve(name(id));
+            if (Files.exists(checkpoint.resolve(MANIFEST)))
+            {
+                try
+                {
+                    return readManifest(checkpoint, id).journalIndex();
+                }
+                catch (final DamagedCheckpointException e)
+                {
+                    continue; // unusable for recovery, so it holds nothing back
+                }
+            }
+        }
+        return MessageLog.NO_INDEX;
+    }
+
     public Stored loadNewest(final Consumer<String> warnings) throws IOException
     {
         releaseLoaded();
@@ -164,6 +187,23 @@ public final class FileCheckpointStore implements CheckpointStore
 
     private Stored load(final Path checkpoint, final long expectedId) throws IOException, DamagedCheckpointException
     {
+        final Manifest manifest = readManifest(checkpoint, expectedId);
+        final List<Part> parts = new ArrayList<>();
+        for (final String partLine : manifest.partLines())
+        {
+            parts.add(loadPart(checkpoint, partLine));
+        }
+        return new Stored(checkpoint.toString(), manifest.id(), manifest.journalIndex(), manifest.shards(), manifest.configuration(),
+            List.copyOf(parts));
+    }
+
+    /** A manifest's fields, its own checksum verified; its parts are not read. */
+    private record Manifest(long id, long journalIndex, int shards, String configuration, List<String> partLines)
+    {
+    }
+
+    private static Manifest readManifest(final Path checkpoint, final long expectedId) throws IOException, DamagedCheckpointException
+    {
         final String text = new String(Files.readAllBytes(checkpoint.resolve(MANIFEST)), StandardCharsets.UTF_8);
         final int crcLine = text.lastIndexOf("manifest-crc32c ");
         if (!text.startsWith(FORMAT + "\n") || crcLine < 0 || !text.endsWith("\n"))
@@ -180,7 +220,7 @@ public final class FileCheckpointStore implements CheckpointStore
         long journalIndex = Long.MIN_VALUE;
         int shards = -1;
         String configuration = null;
-        final List<Part> parts = new ArrayList<>();
+        final List<String> partLines = new ArrayList<>();
         for (final String line : body.split("\n"))
         {
             final int space = line.indexOf(' ');
@@ -192,7 +232,7 @@ public final class FileCheckpointStore implements CheckpointStore
                 case "journal-index" -> journalIndex = Long.parseLong(value);
                 case "shards" -> shards = Integer.parseInt(value);
                 case "configuration" -> configuration = value;
-                case "part" -> parts.add(loadPart(checkpoint, value));
+                case "part" -> partLines.add(value);
                 default ->
                 {
                     // the format line
@@ -203,7 +243,7 @@ public final class FileCheckpointStore implements CheckpointStore
         {
             throw new DamagedCheckpointException(MANIFEST + " lacks its id, journal index, shards or configuration");
         }
-        return new Stored(checkpoint.toString(), id, journalIndex, shards, configuration, List.copyOf(parts));
+        return new Manifest(id, journalIndex, shards, configuration, partLines);
     }
 
     private Part loadPart(final Path checkpoint, final String description) throws IOException, DamagedCheckpointException

@@ -3,6 +3,8 @@ package io.sluice.journal;
 import io.sluice.storage.Durability;
 import io.sluice.storage.MessageLog;
 import io.sluice.storage.Storage;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 
@@ -10,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -21,6 +24,7 @@ import java.util.stream.Stream;
  *   dir/input/             the input journal: every accepted input, in sequencer order
  *   dir/output/shard-N/    shard N's output journal: its results and late events with their sequences
  *   dir/checkpoints/ID/    checkpoint ID: one state part per shard and the sequencer, and a manifest
+ *   dir/input-retained-from   present once retention deleted input files: the index the journal is whole from
  * </pre>
  *
  * One engine process per directory (Chronicle allows one writer per queue). Chronicle's usage reporting is
@@ -36,19 +40,24 @@ public final class JournalStorage implements Storage
     }
 
     private static final String OUTPUT_PREFIX = "shard-";
+    private static final String RETAINED_FROM = "input-retained-from";
 
     private final Path directory;
     private final RollCycle rollCycle;
     private final Durability durability;
+    private final InputRetention retention;
     private final ChronicleMessageLog input;
     private final List<ChronicleMessageLog> outputs = new ArrayList<>();
     private final FileCheckpointStore checkpoints;
 
-    private JournalStorage(final Path directory, final RollCycle rollCycle, final Durability durability)
+    private JournalStorage(
+        final Path directory, final RollCycle rollCycle, final Durability durability, final InputRetention retention,
+        final TimeProvider clock)
     {
         this.directory = directory;
         this.rollCycle = rollCycle;
         this.durability = durability;
+        this.retention = retention;
         try
         {
             Files.createDirectories(directory.resolve("output"));
@@ -57,14 +66,14 @@ public final class JournalStorage implements Storage
         {
             throw new UncheckedIOException("cannot create journal directory " + directory + ": " + e.getMessage(), e);
         }
-        this.input = new ChronicleMessageLog(directory.resolve("input"), rollCycle, durability);
+        this.input = new ChronicleMessageLog(directory.resolve("input"), rollCycle, durability, clock);
         this.checkpoints = new FileCheckpointStore(directory.resolve("checkpoints"));
     }
 
     /** Opens (or creates) storage in a directory, rolling journal files daily, with {@link Durability#DEFAULT}. */
     public static JournalStorage open(final Path directory)
     {
-        return open(directory, RollCycles.FAST_DAILY, Durability.DEFAULT);
+        return open(directory, RollCycles.FAST_DAILY, Durability.DEFAULT, InputRetention.KEEP_ALL);
     }
 
     /**
@@ -74,11 +83,64 @@ public final class JournalStorage implements Storage
      */
     public static JournalStorage open(final Path directory, final RollCycle rollCycle, final Durability durability)
     {
-        if (directory == null || rollCycle == null || durability == null)
+        return open(directory, rollCycle, durability, InputRetention.KEEP_ALL);
+    }
+
+    /** @param retention whether input journal files behind the oldest kept checkpoint are deleted. */
+    public static JournalStorage open(
+        final Path directory, final RollCycle rollCycle, final Durability durability, final InputRetention retention)
+    {
+        if (directory == null || rollCycle == null || durability == null || retention == null)
         {
-            throw new IllegalArgumentException("directory, rollCycle and durability must not be null");
+            throw new IllegalArgumentException("directory, rollCycle, durability and retention must not be null");
         }
-        return new JournalStorage(directory, rollCycle, durability);
+        return new JournalStorage(directory, rollCycle, durability, retention, SystemTimeProvider.INSTANCE);
+    }
+
+    /** With the clock that picks the input journal's roll cycle, for tests that roll files without waiting. */
+    static JournalStorage open(
+        final Path directory, final RollCycle rollCycle, final InputRetention retention, final TimeProvider clock)
+    {
+        return new JournalStorage(directory, rollCycle, Durability.DEFAULT, retention, clock);
+    }
+
+    public void releaseInputBefore(final long journalIndex)
+    {
+        if (retention == InputRetention.KEEP_ALL || journalIndex == MessageLog.NO_INDEX)
+        {
+            return;
+        }
+        try
+        {
+            final long retainedFrom = input.deleteCyclesBefore(journalIndex);
+            if (retainedFrom > inputRetainedFrom())
+            {
+                // Written after the deletion: a crash in between leaves files gone and the marker old, which
+                // recovery still reads correctly (an earlier point than the truth, refused the same way).
+                final Path temporary = directory.resolve(RETAINED_FROM + ".tmp");
+                Files.writeString(temporary, Long.toString(retainedFrom) + "\n");
+                Files.move(temporary, directory.resolve(RETAINED_FROM), StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot delete input journal files of " + directory + " behind index " + journalIndex +
+                ": " + e.getMessage(), e);
+        }
+    }
+
+    public long inputRetainedFrom()
+    {
+        final Path marker = directory.resolve(RETAINED_FROM);
+        try
+        {
+            return Files.exists(marker) ? Long.parseLong(Files.readString(marker).trim()) : MessageLog.NO_INDEX;
+        }
+        catch (final IOException | NumberFormatException e)
+        {
+            throw new IllegalStateException("cannot read " + marker + " (" + e.getMessage() + "): it says from which index " +
+                "the input journal is whole; restore it or the directory from a copy", e);
+        }
     }
 
     /**
