@@ -30,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  * publisher sends the probe in 1 ms bursts, so the next event, which closes an event's window, follows at once
  * except at the end of a burst, where the latency includes the wait for the next burst (up to ~1 ms).
  *
- * <p>Run: {@code java $(flags) -cp bench/target/benchmarks.jar io.sluice.bench.CheckpointStallReport [keys] [seconds] [rate]}.
+ * <p>Run: {@code java @bench/target/jvm.options -Xmx2g -cp bench/target/benchmarks.jar io.sluice.bench.CheckpointStallReport [keys] [seconds] [rate]}.
  */
 public final class CheckpointStallReport
 {

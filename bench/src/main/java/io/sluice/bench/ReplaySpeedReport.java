@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
  *       replays only the tail.</li>
  * </ol>
  *
- * Run: {@code java $(flags) -cp bench/target/benchmarks.jar io.sluice.bench.ReplaySpeedReport [events]}.
+ * Run: {@code java @bench/target/jvm.options -Xmx2g -cp bench/target/benchmarks.jar io.sluice.bench.ReplaySpeedReport [events]}.
  */
 public final class ReplaySpeedReport
 {
