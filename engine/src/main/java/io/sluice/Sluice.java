@@ -298,8 +298,26 @@ public final class Sluice implements AutoCloseable
         return List.of(pipelineNames);
     }
 
-    /** Drains, fires every open window (watermark +∞), stops the engine threads and frees state. */
+    /**
+     * Ends the input: drains, fires every open window (watermark +∞), stops the engine threads and frees
+     * state. With storage, the end of input is journaled: the directory holds a finished run.
+     */
     public void close()
+    {
+        shutDown(true);
+    }
+
+    /**
+     * Stops without ending the input, as a service stops: drains what was accepted (with storage, it is all
+     * journaled), fires nothing more, stops the threads and frees state. A later {@code start()} on the same
+     * storage resumes where this left off, open windows included; without storage they are lost.
+     */
+    public void stop()
+    {
+        shutDown(false);
+    }
+
+    private void shutDown(final boolean endOfInput)
     {
         if (closed)
         {
@@ -312,11 +330,18 @@ public final class Sluice implements AutoCloseable
         }
         if (failure.cause() == null && threadsStarted && endOfInputIndex == MessageLog.NO_INDEX)
         {
-            final long sequence = claimBlocking(true);
-            final IngressSlot slot = ring.get(sequence);
-            slot.type = IngressSlot.END_OF_INPUT;
-            ring.publish(sequence);
-            awaitShards(sequence);
+            if (endOfInput)
+            {
+                final long sequence = claimBlocking(true);
+                final IngressSlot slot = ring.get(sequence);
+                slot.type = IngressSlot.END_OF_INPUT;
+                ring.publish(sequence);
+                awaitShards(sequence);
+            }
+            else
+            {
+                awaitShards(ring.getCursor());
+            }
         }
         if (threadsStarted)
         {
