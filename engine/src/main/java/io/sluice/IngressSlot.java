@@ -38,6 +38,8 @@ final class IngressSlot
 
     long watermarkMs;
     int shard;
+    /** The slot's input journal index, stamped by the sequencer when it journals it; -1 without a journal. */
+    long journalIndex = -1;
 
     IngressSlot(final char[] keyChars, final int keyOffset)
     {

@@ -28,4 +28,7 @@ public interface LateEvent
     int shard();
 
     long sequence();
+
+    /** The input journal index of the late event (-1 without a journal). */
+    long inputIndex();
 }

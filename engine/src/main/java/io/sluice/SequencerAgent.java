@@ -92,6 +92,7 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
     {
         if (slot.type == IngressSlot.CHECKPOINT)
         {
+            slot.journalIndex = lastJournalIndex; // not journaled: it stands where the last input did
             onCheckpointBarrier(slot.checkpointId);
             return;
         }
@@ -101,6 +102,7 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
             // Shards are gated on this stage's sequence, released after the batch: nothing they see is
             // missing from the journal.
             lastJournalIndex = journal.append(slot, nowNs);
+            slot.journalIndex = lastJournalIndex;
         }
     }
 
@@ -118,6 +120,7 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
     {
         stamp(slot, ingestTimeNs);
         lastJournalIndex = journalIndex;
+        slot.journalIndex = journalIndex;
     }
 
     /** The journal index of the last input stamped: the index a checkpoint taken now stands at. */

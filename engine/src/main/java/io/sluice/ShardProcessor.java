@@ -15,12 +15,29 @@ import io.sluice.window.WindowOperator;
  */
 final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
 {
+    private static final java.lang.invoke.VarHandle PROCESSED_INPUT_INDEX;
+
+    static
+    {
+        try
+        {
+            PROCESSED_INPUT_INDEX = java.lang.invoke.MethodHandles.lookup()
+                .findVarHandle(ShardProcessor.class, "processedInputIndex", long.class);
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final int shard;
     private final KeyDictionary dictionary;
     private final WindowOperator[] operators;
     private final Output[] outputs;
     private final long[] watermarksMs;
     private final OutputSequence outputSequence;
+    @SuppressWarnings("unused") // read and written through PROCESSED_INPUT_INDEX, by the shard thread and by sinks
+    private long processedInputIndex = -1;
     private final CheckpointCoordinator checkpoints;
 
     /** @param checkpoints null without storage: no checkpoint barrier ever reaches the shard then. */
@@ -38,7 +55,26 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
         java.util.Arrays.fill(watermarksMs, Long.MIN_VALUE);
     }
 
+    /** The input journal index of the last slot this shard finished: every output of it and before is journaled. */
+    long processedInputIndex()
+    {
+        return (long)PROCESSED_INPUT_INDEX.getAcquire(this);
+    }
+
     public void onSlot(final IngressSlot slot)
+    {
+        outputSequence.inputIndex(slot.journalIndex);
+        try
+        {
+            dispatch(slot);
+        }
+        finally
+        {
+            PROCESSED_INPUT_INDEX.setRelease(this, slot.journalIndex);
+        }
+    }
+
+    private void dispatch(final IngressSlot slot)
     {
         switch (slot.type)
         {

@@ -288,6 +288,16 @@ public final class Sluice implements AutoCloseable
         return errorCount.get();
     }
 
+    /**
+     * The input journal index of the last input a shard has finished processing (-1 before any, or without
+     * storage): every output it produced for inputs up to there is in its output journal. Sinks reading the
+     * output journals merge shards safely up to the minimum of this over the shards.
+     */
+    public long shardProgress(final int shard)
+    {
+        return processors[shard].processedInputIndex();
+    }
+
     public int shardCount()
     {
         return processors.length;
@@ -407,7 +417,25 @@ public final class Sluice implements AutoCloseable
     /** What {@link #resumePosition} returns for a source that has no journaled input yet. */
     public static final long NO_POSITION = -1;
 
-    /**
+        /**
+     * The largest source position journaled with any of the pipeline's partitions, or {@link #NO_POSITION}: for
+     * a source with one position space across partitions (a file's byte offset), where it resumes.
+     */
+    public long resumePosition(final String pipeline)
+    {
+        final long pipelineKey = SequencerAgent.sourceKey(pipelineId(pipeline), 0) >>> 32;
+        final long[] largest = {NO_POSITION};
+        resumePositions.forEach((source, position) ->
+        {
+            if (source >>> 32 == pipelineKey && position > largest[0])
+            {
+                largest[0] = position;
+            }
+        });
+        return largest[0];
+    }
+
+/**
      * Where a source resumes after a restart: the position journaled with the last accepted input of that
      * pipeline and partition (the publisher's {@code sourcePosition}), or {@link #NO_POSITION}. Reading on
      * from there neither re-reads nor skips anything.

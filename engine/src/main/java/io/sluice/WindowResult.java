@@ -42,4 +42,11 @@ public interface WindowResult
 
     /** The shard's output sequence: (shard, sequence) identifies this output. */
     long sequence();
+
+    /**
+     * The input journal index of the input whose processing produced this output (the event, or the event
+     * or tick whose watermark fired the window); -1 without a journal. Merging shards' outputs by
+     * (inputIndex, shard, sequence) gives one order whatever the threads' timing.
+     */
+    long inputIndex();
 }

@@ -73,6 +73,7 @@ public final class OutputJournal implements AutoCloseable
             .shard(result.shard())
             .pipelineId(result.pipelineId())
             .keyKind(longKey ? KeyKind.LONG : KeyKind.TEXT)
+            .inputIndex(result.inputIndex())
             .putKey(keyBytes, 0, keyLength);
         log.append(scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + resultEncoder.encodedLength());
     }
@@ -91,6 +92,7 @@ public final class OutputJournal implements AutoCloseable
             .shard(late.shard())
             .pipelineId(late.pipelineId())
             .keyKind(longKey ? KeyKind.LONG : KeyKind.TEXT)
+            .inputIndex(late.inputIndex())
             .putKey(keyBytes, 0, keyLength);
         log.append(scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + lateEncoder.encodedLength());
     }

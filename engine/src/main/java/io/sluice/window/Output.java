@@ -121,6 +121,7 @@ public final class Output
         view.accumulatorOffset = accumulatorOffset;
         view.firing = firing;
         view.sequence = sequence.next();
+        view.inputIndex = sequence.inputIndex();
         if (journal != null)
         {
             if (journal.alreadyJournaled(view.sequence))
@@ -156,6 +157,7 @@ public final class Output
         view.partition = partition;
         view.watermarkMs = watermarkMs;
         view.sequence = sequence.next();
+        view.inputIndex = sequence.inputIndex();
         if (journal != null)
         {
             if (journal.alreadyJournaled(view.sequence))
@@ -193,6 +195,7 @@ public final class Output
         int accumulatorOffset;
         int firing;
         long sequence;
+        long inputIndex;
 
         public String pipeline()
         {
@@ -273,6 +276,11 @@ public final class Output
             return sequence;
         }
 
+        public long inputIndex()
+        {
+            return inputIndex;
+        }
+
         public String toString()
         {
             return pipelineName + "[" + windowStartMs + "," + windowEndMs + ") key=" + key() + " count=" + count() +
@@ -289,6 +297,7 @@ public final class Output
         int partition;
         long watermarkMs;
         long sequence;
+        long inputIndex;
 
         public String pipeline()
         {
@@ -347,6 +356,11 @@ public final class Output
         public long sequence()
         {
             return sequence;
+        }
+
+        public long inputIndex()
+        {
+            return inputIndex;
         }
 
         public String toString()

@@ -157,6 +157,17 @@ public final class JournalStorage implements Storage
         return ChronicleMessageLog.readOnly(input);
     }
 
+    /** Shard N's output journal in a storage directory, read-only: what sinks tail, also while the engine runs. */
+    public static MessageLog readOutputJournal(final Path storageDirectory, final int shard)
+    {
+        final Path output = storageDirectory.resolve("output").resolve(OUTPUT_PREFIX + shard);
+        if (!Files.isDirectory(output))
+        {
+            throw new IllegalArgumentException("no output journal at " + output + ": give the directory an engine's storage was opened on");
+        }
+        return ChronicleMessageLog.readOnly(output);
+    }
+
     public Durability durability()
     {
         return durability;

@@ -5,7 +5,9 @@ import io.sluice.Sluice;
 import io.sluice.Watermarks;
 import io.sluice.WindowResult;
 import io.sluice.Windows;
+import io.sluice.tools.io.EventGenerator;
 import picocli.CommandLine.Command;
+import io.sluice.tools.io.EventGenerator;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -57,7 +59,7 @@ final class DemoCommand implements Callable<Integer>
         final AtomicInteger shownSliding = new AtomicInteger();
         final AtomicInteger shownSession = new AtomicInteger();
         // 100 000 events per second of event time: a 1 s window holds ~10 events per key on average.
-        final EventGenerator generator = new EventGenerator(events, keys, 1_700_000_000_000L, 0.01, 200, 0.001, seed);
+        final EventGenerator generator = new EventGenerator(events, keys, true, 1_700_000_000_000L, 0.01, 200, 0.001, seed);
 
         out.printf("sluice demo: %,d events, %,d keys, %d shard(s), disorder <= 200 ms, 0.1%% late%n", events, keys, shards);
         final long startNs = System.nanoTime();

@@ -1,5 +1,6 @@
 package io.sluice.tools;
 
+import io.sluice.tools.io.InputFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,8 +22,15 @@ public final class SluiceMain
 
     static int run(final String[] args, final PrintWriter out, final PrintWriter err)
     {
+        return run(args, out, err, System.out);
+    }
+
+    /** @param stdout where run's console sink and summary go (a stream: they are written from engine threads). */
+    static int run(final String[] args, final PrintWriter out, final PrintWriter err, final java.io.PrintStream stdout)
+    {
         final CommandLine commandLine = new CommandLine(new SluiceMain());
         commandLine.addSubcommand("demo", new DemoCommand(out));
+        commandLine.addSubcommand("run", new RunCommand(stdout, err));
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((ex, cmd, parsed) ->
@@ -31,6 +39,13 @@ public final class SluiceMain
             {
                 err.println("sluice " + cmd.getCommandName() + ": " + ex.getMessage());
                 return 2;
+            }
+            if (ex instanceof InputFormatException || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException ||
+                ex instanceof IllegalStateException)
+            {
+                // The input, the files or the journal: the message names the place and what to do.
+                err.println("sluice " + cmd.getCommandName() + ": " + ex.getMessage());
+                return 1;
             }
             err.println("sluice " + cmd.getCommandName() + " failed: " + ex);
             ex.printStackTrace(err);

@@ -34,6 +34,11 @@ public final class ConfigLoader
     private static final Pattern WINDOW_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final List<String> AGGREGATES = List.of("count", "sum", "min", "max");
     private static final int MAX_PARALLELISM = 64;
+    // "{window}" in a path inside a flow mapping ({type: file, path: out/{window}.csv}) is not valid YAML: a
+    // flow mapping cannot hold a brace in a plain value. The config layout users know writes it so, so the
+    // placeholder is swapped for a same-length stand-in before parsing (columns stay true) and back after.
+    private static final String WINDOW_PLACEHOLDER = "{window}";
+    private static final String WINDOW_STAND_IN = "~window~";
 
     private ConfigLoader()
     {
@@ -43,7 +48,7 @@ public final class ConfigLoader
     public static SluiceConfig load(final Path file, final Map<String, String> overrides)
     {
         final String name = file.toString();
-        final String text = read(file);
+        final String text = read(file).replace(WINDOW_PLACEHOLDER, WINDOW_STAND_IN);
         final Optional<Node> document;
         try
         {
@@ -269,7 +274,7 @@ public final class ConfigLoader
         final String type = fields.containsKey("type") ? fields.get("type").oneOf("file", "console", "journal", "discard") : "file";
         if (type.equals("file"))
         {
-            final String path = required(node, fields, "path").string();
+            final String path = required(node, fields, "path").string().replace(WINDOW_STAND_IN, WINDOW_PLACEHOLDER);
             return new Sink(SinkType.FILE, base.resolve(path).toString(), format(fields, path));
         }
         onlyKeys(node, fields, "type", "format");

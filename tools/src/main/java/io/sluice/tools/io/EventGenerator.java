@@ -1,4 +1,4 @@
-package io.sluice.tools;
+package io.sluice.tools.io;
 
 import java.util.SplittableRandom;
 
@@ -21,13 +21,20 @@ public final class EventGenerator
     private final double stepMs;
     private final long startMs;
     private final long count;
+    private final boolean zipf;
+    private final double logKeysPlusOne;
     private long emitted;
     private long eventTimeMs;
     private int keyIndex;
     private long value;
 
+    /**
+     * @param count events to produce; negative for an endless stream.
+     * @param zipf  a Zipf-like key choice (P(rank k) ~ 1/k: a few hot keys, a long tail, as real traffic
+     *              has) rather than uniform.
+     */
     public EventGenerator(
-        final long count, final int keyCount, final long startMs, final double stepMs, final long disorderMs,
+        final long count, final int keyCount, final boolean zipf, final long startMs, final double stepMs, final long disorderMs,
         final double lateFraction, final long seed)
     {
         if (keyCount < 1)
@@ -41,6 +48,8 @@ public final class EventGenerator
         }
         this.random = new SplittableRandom(seed);
         this.count = count;
+        this.zipf = zipf;
+        this.logKeysPlusOne = Math.log(keyCount + 1.0);
         this.startMs = startMs;
         this.stepMs = stepMs;
         this.disorderMs = disorderMs;
@@ -51,7 +60,7 @@ public final class EventGenerator
     /** Advances to the next event; false when {@code count} events have been produced. */
     public boolean next()
     {
-        if (emitted == count)
+        if (emitted == count && count >= 0)
         {
             return false;
         }
@@ -62,9 +71,9 @@ public final class EventGenerator
             displacementMs += lateByMs;
         }
         eventTimeMs = baseMs - displacementMs;
-        // A skewed key choice: a few hot keys, a long tail, as real traffic has.
         final double u = random.nextDouble();
-        keyIndex = (int)(keys.length * u * u);
+        // Log-uniform ranks: P(rank <= k) = ln(k + 1) / ln(n + 1), the continuous form of Zipf with s = 1.
+        keyIndex = zipf ? Math.min(keys.length - 1, (int)Math.exp(u * logKeysPlusOne) - 1) : (int)(keys.length * u);
         value = random.nextLong(1_000);
         emitted++;
         return true;
