@@ -1,0 +1,57 @@
+package io.sluice.tools;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real {@code sluice} command in a child JVM (this JVM's module flags, class path), as a user runs it. */
+final class CliProcess
+{
+    /** What a finished command printed and returned. */
+    record Result(int exitCode, String stdout, String stderr)
+    {
+    }
+
+    private CliProcess()
+    {
+    }
+
+    static Process start(final Path workDirectory, final String... arguments) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            if (argument.startsWith("--add-") || argument.startsWith("-D") && argument.contains("chronicle") ||
+                argument.startsWith("--enable-native-access") || argument.startsWith("--sun-misc"))
+            {
+                command.add(argument);
+            }
+        }
+        command.add("-Xmx512m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(SluiceMain.class.getName());
+        command.addAll(List.of(arguments));
+        return new ProcessBuilder(command).directory(workDirectory.toFile())
+            .redirectOutput(workDirectory.resolve("stdout.txt").toFile())
+            .redirectError(workDirectory.resolve("stderr.txt").toFile())
+            .start();
+    }
+
+    static Result run(final Path workDirectory, final String... arguments) throws Exception
+    {
+        final Process process = start(workDirectory, arguments);
+        assertTrue(process.waitFor(3, TimeUnit.MINUTES), "sluice " + String.join(" ", arguments) + " finished");
+        return new Result(process.exitValue(),
+            Files.readString(workDirectory.resolve("stdout.txt"), StandardCharsets.UTF_8),
+            Files.readString(workDirectory.resolve("stderr.txt"), StandardCharsets.UTF_8));
+    }
+}
