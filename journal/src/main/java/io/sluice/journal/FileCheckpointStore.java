@@ -120,6 +120,55 @@ public final class FileCheckpointStore implements CheckpointStore
         return bytes;
     }
 
+    /** One checkpoint directory as {@link #inspect()} finds it. */
+    public record Inspection(long id, Path directory, boolean complete, long journalIndex, int shards, long bytes, String problem)
+    {
+        /** Complete and every checksum verifies: recovery could use it. */
+        public boolean usable()
+        {
+            return complete && problem == null;
+        }
+    }
+
+    /** Every checkpoint directory, oldest first, each verified as recovery would (manifest and part checksums). */
+    public List<Inspection> inspect() throws IOException
+    {
+        final List<Inspection> found = new ArrayList<>();
+        final List<Long> ids = ids();
+        ids.sort(null);
+        for (final long id : ids)
+        {
+            final Path checkpoint = directory.resolve(name(id));
+            long bytes = 0;
+            try (Stream<Path> files = Files.list(checkpoint))
+            {
+                for (final Path file : files.toList())
+                {
+                    bytes += Files.size(file);
+                }
+            }
+            if (!Files.exists(checkpoint.resolve(MANIFEST)))
+            {
+                found.add(new Inspection(id, checkpoint, false, MessageLog.NO_INDEX, 0, bytes, "no " + MANIFEST + ": incomplete"));
+                continue;
+            }
+            try
+            {
+                final Stored stored = load(checkpoint, id);
+                found.add(new Inspection(id, checkpoint, true, stored.journalIndex(), stored.shards(), bytes, null));
+            }
+            catch (final DamagedCheckpointException e)
+            {
+                found.add(new Inspection(id, checkpoint, true, MessageLog.NO_INDEX, 0, bytes, e.getMessage()));
+            }
+            finally
+            {
+                releaseLoaded();
+            }
+        }
+        return found;
+    }
+
     public long oldestJournalIndex() throws IOException
     {
         final List<Long> ids = ids();

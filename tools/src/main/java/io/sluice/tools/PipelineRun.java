@@ -43,6 +43,8 @@ final class PipelineRun
     private final PrintWriter err;
     private final InputStream stdin;
     private volatile boolean stopRequested;
+    private boolean stopped;
+    private DeadLetters deadLetters;
 
     /** What a finished run did, for the summary line. */
     record Summary(long events, long results, long late, long deadLetters, long nanos, boolean stopped)
@@ -63,58 +65,50 @@ final class PipelineRun
         stopRequested = true;
     }
 
+    /** Feeds an engine and says how many events it published. */
+    @FunctionalInterface
+    interface Feeder
+    {
+        long feed(Sluice engine) throws Exception;
+    }
+
+    /** Reads the configured source into the engine, resuming where the journal says. */
     Summary run() throws Exception
+    {
+        return runWith(this::feedFromSource);
+    }
+
+    /** Runs the engine and sinks around another feeder (e.g. a journal replay). */
+    Summary runWith(final Feeder feeder) throws Exception
     {
         final long startNs = System.nanoTime();
         final boolean journaled = config.journal() != null;
         final SinkState sinkState = journaled ?
             SinkState.load(config.journal().dir().resolve("sinks").resolve("sink.state"), config.parallelism()) : null;
         final Map<Path, Long> committed = journaled ? sinkState.lengths() : Collections.emptyMap();
-        long events = 0;
-        boolean stopped = false;
+        final long events;
         try (Sinks sinks = new Sinks(config, committed, out);
              DeadLetters deadLetters = config.deadLetter() != null ? DeadLetters.toFile(config.deadLetter()) : DeadLetters.toStderr(err))
         {
+            this.deadLetters = deadLetters;
             final ListenerFeed listenerFeed = journaled ? null : new ListenerFeed(sinks);
             final Sluice sluice = engine(listenerFeed).start();
             JournalFeed journalFeed = null;
+            boolean fed = false;
             try
             {
                 if (journaled)
                 {
                     journalFeed = new JournalFeed(config.journal().dir(), config.parallelism(), sinks, sinkState, sluice::shardProgress).start();
                 }
-                final List<String> pipelines = sluice.pipelines();
-                final long[] resumeAfter = new long[pipelines.size()];
-                long resumeFrom = Long.MAX_VALUE;
-                for (int p = 0; p < resumeAfter.length; p++)
-                {
-                    resumeAfter[p] = sluice.resumePosition(pipelines.get(p));
-                    resumeFrom = Math.min(resumeFrom, resumeAfter[p]);
-                }
-                try (EventSource source = source(resumeFrom, deadLetters))
-                {
-                    final InputEvent event = new InputEvent();
-                    while (!stopRequested && source.next(event))
-                    {
-                        for (int p = 0; p < resumeAfter.length; p++)
-                        {
-                            // After a crash between two pipelines' publishes, only the ones that missed the event get it.
-                            if (event.endPosition > resumeAfter[p])
-                            {
-                                sluice.publish(p, event.partition, event.eventTimeMs, event.key(), event.value, event.endPosition);
-                            }
-                        }
-                        events++;
-                    }
-                    stopped = stopRequested;
-                }
+                events = feeder.feed(sluice);
+                fed = true;
             }
             finally
             {
-                if (stopped)
+                if (stopped || !fed)
                 {
-                    sluice.stop();
+                    sluice.stop(); // Ctrl-C or a failure: keep the run open, a re-run resumes it
                 }
                 else
                 {
@@ -132,6 +126,37 @@ final class PipelineRun
             }
             return new Summary(events, sinks.results(), sinks.lateEvents(), deadLetters.count(), System.nanoTime() - startNs, stopped);
         }
+    }
+
+    private long feedFromSource(final Sluice sluice) throws Exception
+    {
+        final List<String> pipelines = sluice.pipelines();
+        final long[] resumeAfter = new long[pipelines.size()];
+        long resumeFrom = Long.MAX_VALUE;
+        for (int p = 0; p < resumeAfter.length; p++)
+        {
+            resumeAfter[p] = sluice.resumePosition(pipelines.get(p));
+            resumeFrom = Math.min(resumeFrom, resumeAfter[p]);
+        }
+        long events = 0;
+        try (EventSource source = source(resumeFrom, deadLetters))
+        {
+            final InputEvent event = new InputEvent();
+            while (!stopRequested && source.next(event))
+            {
+                for (int p = 0; p < resumeAfter.length; p++)
+                {
+                    // After a crash between two pipelines' publishes, only the ones that missed the event get it.
+                    if (event.endPosition > resumeAfter[p])
+                    {
+                        sluice.publish(p, event.partition, event.eventTimeMs, event.key(), event.value, event.endPosition);
+                    }
+                }
+                events++;
+            }
+            stopped = stopRequested;
+        }
+        return events;
     }
 
     private Sluice.Builder engine(final ListenerFeed listenerFeed)

@@ -31,6 +31,8 @@ public final class SluiceMain
         final CommandLine commandLine = new CommandLine(new SluiceMain());
         commandLine.addSubcommand("demo", new DemoCommand(out));
         commandLine.addSubcommand("run", new RunCommand(stdout, err));
+        commandLine.addSubcommand("journal", new JournalCommand());
+        commandLine.addSubcommand("checkpoint", new CheckpointCommand());
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((ex, cmd, parsed) ->
