@@ -2,7 +2,7 @@ package io.sluice.tools;
 
 import io.sluice.journal.FileCheckpointStore;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -35,17 +35,14 @@ final class CheckpointCommand implements Callable<Integer>
         description = "One line per checkpoint: id, input journal index, shards, size, status.")
     static final class ListCheckpoints implements Callable<Integer>
     {
-        @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory (journal.dir of the config).")
-        private Path journal;
-
-        @picocli.CommandLine.Spec
-        private picocli.CommandLine.Model.CommandSpec spec;
+        @Mixin
+        private JournalDirectory journal;
 
         public Integer call() throws Exception
         {
-            final PrintWriter out = spec.commandLine().getOut();
+            final PrintWriter out = journal.out();
             out.println("id,journal_index,shards,bytes,status");
-            for (final FileCheckpointStore.Inspection checkpoint : inspect(journal))
+            for (final FileCheckpointStore.Inspection checkpoint : inspect(journal.path))
             {
                 out.println(checkpoint.id() + "," + checkpoint.journalIndex() + "," + checkpoint.shards() + "," + checkpoint.bytes() + "," +
                     (checkpoint.usable() ? "ok" : checkpoint.problem().replace(',', ';')));
@@ -60,19 +57,16 @@ final class CheckpointCommand implements Callable<Integer>
             "Exit code 0 when the newest checkpoint is usable, 1 otherwise (recovery would fall back or replay the journal)."})
     static final class VerifyCheckpoints implements Callable<Integer>
     {
-        @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory (journal.dir of the config).")
-        private Path journal;
-
-        @picocli.CommandLine.Spec
-        private picocli.CommandLine.Model.CommandSpec spec;
+        @Mixin
+        private JournalDirectory journal;
 
         public Integer call() throws Exception
         {
-            final PrintWriter out = spec.commandLine().getOut();
-            final List<FileCheckpointStore.Inspection> checkpoints = inspect(journal);
+            final PrintWriter out = journal.out();
+            final List<FileCheckpointStore.Inspection> checkpoints = inspect(journal.path);
             if (checkpoints.isEmpty())
             {
-                out.println("no checkpoints in " + journal.resolve("checkpoints") + ": recovery replays the whole journal");
+                out.println("no checkpoints in " + journal.path.resolve("checkpoints") + ": recovery replays the whole journal");
                 out.flush();
                 return 1;
             }

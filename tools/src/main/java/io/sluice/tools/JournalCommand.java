@@ -7,8 +7,8 @@ import io.sluice.journal.JournalStorage;
 import io.sluice.tools.config.ConfigLoader;
 import io.sluice.tools.config.SluiceConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -41,8 +41,8 @@ final class JournalCommand implements Callable<Integer>
             "index,type,pipeline,partition,event_time_ms,key,value,source_position,ingest_time_ns"})
     static final class Dump implements Callable<Integer>
     {
-        @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory (journal.dir of the config).")
-        private Path journal;
+        @Mixin
+        private JournalDirectory journal;
 
         @Option(names = "--from-index", paramLabel = "N", description = "First record index (inclusive).")
         private Long fromIndex;
@@ -68,9 +68,6 @@ final class JournalCommand implements Callable<Integer>
         @Option(names = "--format", defaultValue = "csv", paramLabel = "csv|json", description = "Output format (default: ${DEFAULT-VALUE}).")
         private String format;
 
-        @picocli.CommandLine.Spec
-        private picocli.CommandLine.Model.CommandSpec spec;
-
         public Integer call()
         {
             if (!format.equals("csv") && !format.equals("json"))
@@ -81,7 +78,7 @@ final class JournalCommand implements Callable<Integer>
             {
                 throw new IllegalArgumentException(last != null && last < 1 ? "--last must be at least 1" : "--last and --follow do not go together");
             }
-            final PrintWriter out = spec.commandLine().getOut();
+            final PrintWriter out = journal.out();
             final boolean json = format.equals("json");
             if (!json)
             {
@@ -95,7 +92,7 @@ final class JournalCommand implements Callable<Integer>
             }
             final ArrayDeque<String> tail = new ArrayDeque<>();
             final long[] next = {range.fromIndex()};
-            try (JournalReplay replay = open(journal))
+            try (JournalReplay replay = open(journal.path))
             {
                 do
                 {
@@ -175,11 +172,8 @@ final class JournalCommand implements Callable<Integer>
         description = "Counts the input journal's records by kind and pipeline, its indexes, event times and files.")
     static final class Stats implements Callable<Integer>
     {
-        @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory (journal.dir of the config).")
-        private Path journal;
-
-        @picocli.CommandLine.Spec
-        private picocli.CommandLine.Model.CommandSpec spec;
+        @Mixin
+        private JournalDirectory journal;
 
         public Integer call() throws Exception
         {
@@ -187,7 +181,7 @@ final class JournalCommand implements Callable<Integer>
             final long[] indexes = {Long.MAX_VALUE, Long.MIN_VALUE};
             final long[] times = {Long.MAX_VALUE, Long.MIN_VALUE};
             final Map<Integer, Long> perPipeline = new LinkedHashMap<>();
-            try (JournalReplay replay = open(journal))
+            try (JournalReplay replay = open(journal.path))
             {
                 replay.read(JournalRange.all(), record ->
                 {
@@ -202,8 +196,8 @@ final class JournalCommand implements Callable<Integer>
                     }
                 });
             }
-            final PrintWriter out = spec.commandLine().getOut();
-            out.println("journal:        " + journal.resolve("input"));
+            final PrintWriter out = journal.out();
+            out.println("journal:        " + journal.path.resolve("input"));
             out.println("records:        " + (counts[0] + counts[1] + counts[2]) + " (events " + counts[0] + ", idle ticks " + counts[1] +
                 ", end of input " + counts[2] + (counts[2] > 0 ? ": a finished run" : ": the run is open") + ")");
             if (counts[0] + counts[1] + counts[2] > 0)
@@ -217,7 +211,7 @@ final class JournalCommand implements Callable<Integer>
             }
             long bytes = 0;
             int files = 0;
-            try (Stream<Path> cycles = Files.list(journal.resolve("input")))
+            try (Stream<Path> cycles = Files.list(journal.path.resolve("input")))
             {
                 for (final Path file : cycles.filter(f -> f.toString().endsWith(".cq4")).toList())
                 {
@@ -237,8 +231,8 @@ final class JournalCommand implements Callable<Integer>
             "recorded pipeline N feeds the config's window N."})
     static final class Replay implements Callable<Integer>
     {
-        @Parameters(index = "0", paramLabel = "DIR", description = "The recorded journal directory.")
-        private Path journal;
+        @Mixin
+        private JournalDirectory journal;
 
         @Option(names = "--config", required = true, paramLabel = "CONFIG.yaml", description = "Windows, aggregates and sinks to use.")
         private Path config;
@@ -249,9 +243,6 @@ final class JournalCommand implements Callable<Integer>
         @Option(names = "--to-time", paramLabel = "MS", description = "Only events with event time < MS.")
         private Long toTime;
 
-        @picocli.CommandLine.Spec
-        private picocli.CommandLine.Model.CommandSpec spec;
-
         public Integer call() throws Exception
         {
             final SluiceConfig loaded = ConfigLoader.load(config, Map.of());
@@ -261,12 +252,12 @@ final class JournalCommand implements Callable<Integer>
             final JournalRange range = JournalRange.all().withEventTimes(fromTime == null ? Long.MIN_VALUE : fromTime,
                 toTime == null ? Long.MAX_VALUE : toTime);
             final PipelineRun.Summary summary;
-            try (JournalReplay replay = open(journal))
+            try (JournalReplay replay = open(journal.path))
             {
-                summary = new PipelineRun(inMemory, System.out, spec.commandLine().getErr(), System.in)
+                summary = new PipelineRun(inMemory, System.out, journal.err(), System.in)
                     .runWith(engine -> replay.rerun(range, engine, id -> id < loaded.windows().size() ? loaded.windows().get(id).name() : null));
             }
-            final PrintWriter out = spec.commandLine().getOut();
+            final PrintWriter out = journal.out();
             out.printf("sluice journal replay: %,d events re-run, %,d results, %,d late%n", summary.events(), summary.results(), summary.late());
             out.flush();
             return 0;
