@@ -55,6 +55,8 @@ final class CheckpointCoordinator implements AutoCloseable
     private long journalIndex;
     private long maxStallNs;
     private CompletableFuture<CheckpointInfo> requested;
+    private volatile CheckpointInfo lastCompleted;
+    private volatile long completedCount;
     private boolean stopping;
 
     CheckpointCoordinator(
@@ -92,6 +94,17 @@ final class CheckpointCoordinator implements AutoCloseable
     }
 
     /** Takes a checkpoint now (after one in progress, if any) and returns once it is durable. */
+    /** The last checkpoint made durable (periodic or asked for), or null. */
+    CheckpointInfo lastCompleted()
+    {
+        return lastCompleted;
+    }
+
+    long completedCount()
+    {
+        return completedCount;
+    }
+
     CheckpointInfo checkpoint()
     {
         final CompletableFuture<CheckpointInfo> result;
@@ -207,6 +220,8 @@ final class CheckpointCoordinator implements AutoCloseable
             try
             {
                 final CheckpointInfo info = take(id);
+                lastCompleted = info;
+                completedCount++;
                 if (waiting != null)
                 {
                     waiting.complete(info);

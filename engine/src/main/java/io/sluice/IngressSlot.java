@@ -38,6 +38,8 @@ final class IngressSlot
 
     long watermarkMs;
     int shard;
+    /** The sequencer's clock when it stamped the slot: the start of its processing latency. */
+    long stampedNs;
     /** The slot's input journal index, stamped by the sequencer when it journals it; -1 without a journal. */
     long journalIndex = -1;
 

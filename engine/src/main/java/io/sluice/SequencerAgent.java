@@ -43,6 +43,8 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
     private long pendingSourceKey = NO_SOURCE;
     private long pendingSourcePosition;
     private long lastJournalIndex = MessageLog.NO_INDEX;
+    // Events stamped per pipeline: written by this thread only, read by monitors without synchronisation.
+    private final long[] eventsStamped;
     private long nowNs;
     private long nextIdleCheckNs;
 
@@ -61,6 +63,7 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
         this.poller = poller;
         this.trackers = trackers;
         this.tickPending = new boolean[trackers.length];
+        this.eventsStamped = new long[trackers.length];
         this.shardCount = shardCount;
         this.clock = clock;
         boolean idleness = false;
@@ -123,6 +126,17 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
         slot.journalIndex = journalIndex;
     }
 
+    /** Events of the pipeline stamped so far (a monitoring read: may lag by a moment). */
+    long eventsStamped(final int pipeline)
+    {
+        return eventsStamped[pipeline];
+    }
+
+    WatermarkTracker tracker(final int pipeline)
+    {
+        return trackers[pipeline];
+    }
+
     /** The journal index of the last input stamped: the index a checkpoint taken now stands at. */
     long lastJournalIndex()
     {
@@ -183,10 +197,12 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
 
     private void stamp(final IngressSlot slot, final long timeNs)
     {
+        slot.stampedNs = timeNs;
         switch (slot.type)
         {
             case IngressSlot.EVENT:
                 slot.watermarkMs = trackers[slot.pipeline].onEvent(slot.partition, slot.eventTimeMs, timeNs);
+                eventsStamped[slot.pipeline]++;
                 slot.shard = shardOf(slot.keyHash, shardCount);
                 if (journal != null)
                 {

@@ -36,6 +36,10 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
     private final Output[] outputs;
     private final long[] watermarksMs;
     private final OutputSequence outputSequence;
+    static final int LATENCY_SAMPLE_EVERY = 1024;
+    private org.agrona.concurrent.NanoClock clock;
+    private java.util.function.LongConsumer latencySampler;
+    private long ownEvents;
     @SuppressWarnings("unused") // read and written through PROCESSED_INPUT_INDEX, by the shard thread and by sinks
     private long processedInputIndex = -1;
     private final CheckpointCoordinator checkpoints;
@@ -86,6 +90,10 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
                         dictionary.intern(slot.keyChars, slot.keyOffset, slot.keyLength, slot.keyHash) : slot.keyLong;
                     operators[pipeline].onElement(
                         slot.keyTag, keyId, slot.eventTimeMs, slot.value, slot.partition, watermarksMs[pipeline]);
+                    if (latencySampler != null && (++ownEvents & (LATENCY_SAMPLE_EVERY - 1)) == 0)
+                    {
+                        latencySampler.accept(clock.nanoTime() - slot.stampedNs);
+                    }
                 }
                 advance(pipeline, slot.watermarkMs);
                 break;
@@ -122,6 +130,27 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
     int shard()
     {
         return shard;
+    }
+
+    /**
+     * Reports, for one own event in {@link #LATENCY_SAMPLE_EVERY}, the nanoseconds from the sequencer stamping
+     * it to this shard having windowed it (queueing in the ring included).
+     */
+    void sampleLatency(final org.agrona.concurrent.NanoClock clock, final java.util.function.LongConsumer sampler)
+    {
+        this.clock = clock;
+        this.latencySampler = sampler;
+    }
+
+    WindowOperator operator(final int pipeline)
+    {
+        return operators[pipeline];
+    }
+
+    /** Text keys interned by this shard. */
+    int internedKeys()
+    {
+        return dictionary.size();
     }
 
     Output output(final int pipeline)

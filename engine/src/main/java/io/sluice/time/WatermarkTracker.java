@@ -46,6 +46,33 @@ public final class WatermarkTracker
         }
     }
 
+    /** One partition as a monitor sees it. */
+    @FunctionalInterface
+    public interface PartitionVisitor
+    {
+        void visit(int partition, long maxEventTimeMs, long partitionWatermarkMs, boolean idle);
+    }
+
+    /**
+     * Visits the partitions seen so far, for monitoring from another thread: the fields are read without
+     * synchronising with the sequencer, so a visit may show values a moment old, never torn ones (64-bit JVMs).
+     */
+    public void forEachPartition(final PartitionVisitor visitor)
+    {
+        final long[] maxTimes = maxEventTimeMs;
+        final boolean[] seenFlags = seen;
+        final boolean[] idleFlags = idle;
+        final int limit = Math.min(partitionLimit, Math.min(maxTimes.length, Math.min(seenFlags.length, idleFlags.length)));
+        for (int p = 0; p < limit; p++)
+        {
+            if (seenFlags[p])
+            {
+                final long max = maxTimes[p];
+                visitor.visit(p, max, max == Long.MIN_VALUE ? Long.MIN_VALUE : max - outOfOrdernessMs - 1, idleFlags[p]);
+            }
+        }
+    }
+
     public long watermarkMs()
     {
         return watermarkMs;

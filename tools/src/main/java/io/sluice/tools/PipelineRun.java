@@ -18,6 +18,7 @@ import io.sluice.tools.io.LineEventSource;
 import io.sluice.tools.sink.JournalFeed;
 import io.sluice.tools.sink.ListenerFeed;
 import io.sluice.tools.sink.SinkState;
+import io.sluice.tools.server.RunControl;
 import io.sluice.tools.sink.Sinks;
 import net.openhft.chronicle.queue.RollCycles;
 
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One {@code sluice run}: the configured source read into an engine with one pipeline per window, and the
@@ -36,15 +38,23 @@ import java.util.Map;
  * across crashes) and a re-run of the same config resumes where the last one stopped; without, straight from
  * the listeners.
  */
-final class PipelineRun
+final class PipelineRun implements RunControl
 {
     private final SluiceConfig config;
     private final PrintStream out;
     private final PrintWriter err;
     private final InputStream stdin;
     private volatile boolean stopRequested;
+    private volatile boolean paused;
+    private final java.util.function.LongConsumer latencySampler;
+    private volatile State state = State.STARTING;
+    private volatile Sluice engine;
+    private volatile DeadLetters deadLetters;
+    private final long startedAtMs = System.currentTimeMillis();
+    private final List<String> windowNames;
+    // Written by the reading thread per event and read by monitors without synchronisation: a moment old at worst.
+    private long eventsRead;
     private boolean stopped;
-    private DeadLetters deadLetters;
 
     /** What a finished run did, for the summary line. */
     record Summary(long events, long results, long late, long deadLetters, long nanos, boolean stopped)
@@ -53,16 +63,94 @@ final class PipelineRun
 
     PipelineRun(final SluiceConfig config, final PrintStream out, final PrintWriter err, final InputStream stdin)
     {
+        this(config, out, err, stdin, null);
+    }
+
+    /** @param latencySampler receives sampled processing latencies (metrics), or null. */
+    PipelineRun(
+        final SluiceConfig config, final PrintStream out, final PrintWriter err, final InputStream stdin,
+        final java.util.function.LongConsumer latencySampler)
+    {
+        this.latencySampler = latencySampler;
         this.config = config;
         this.out = out;
         this.err = err;
         this.stdin = stdin;
+        this.windowNames = config.windows().stream().map(SluiceConfig.Window::name).toList();
+    }
+
+    public String appName()
+    {
+        return config.appName();
+    }
+
+    public List<String> windows()
+    {
+        return windowNames;
+    }
+
+    public State state()
+    {
+        return state;
+    }
+
+    public Sluice engine()
+    {
+        return engine;
+    }
+
+    public long eventsRead()
+    {
+        return eventsRead;
+    }
+
+    public long deadLetters()
+    {
+        final DeadLetters letters = deadLetters;
+        return letters == null ? 0 : letters.count();
+    }
+
+    public long startedAtMs()
+    {
+        return startedAtMs;
+    }
+
+    public boolean journaled()
+    {
+        return config.journal() != null;
+    }
+
+    public boolean pause()
+    {
+        if (state != State.RUNNING && state != State.PAUSED)
+        {
+            return false;
+        }
+        paused = true;
+        state = State.PAUSED;
+        return true;
+    }
+
+    public boolean resume()
+    {
+        if (state != State.RUNNING && state != State.PAUSED)
+        {
+            return false;
+        }
+        paused = false;
+        state = State.RUNNING;
+        return true;
     }
 
     /** Asks a running run to stop after the event in hand (Ctrl-C): the input is not ended, a re-run resumes. */
     void requestStop()
     {
         stopRequested = true;
+    }
+
+    boolean stopRequested()
+    {
+        return stopRequested;
     }
 
     /** Feeds an engine and says how many events it published. */
@@ -93,6 +181,7 @@ final class PipelineRun
             this.deadLetters = deadLetters;
             final ListenerFeed listenerFeed = journaled ? null : new ListenerFeed(sinks);
             final Sluice sluice = engine(listenerFeed).start();
+            engine = sluice;
             JournalFeed journalFeed = null;
             boolean fed = false;
             try
@@ -101,8 +190,14 @@ final class PipelineRun
                 {
                     journalFeed = new JournalFeed(config.journal().dir(), config.parallelism(), sinks, sinkState, sluice::shardProgress).start();
                 }
+                state = paused ? State.PAUSED : State.RUNNING;
                 events = feeder.feed(sluice);
                 fed = true;
+            }
+            catch (final Exception | Error e)
+            {
+                state = State.FAILED;
+                throw e;
             }
             finally
             {
@@ -124,6 +219,7 @@ final class PipelineRun
                     listenerFeed.finish();
                 }
             }
+            state = stopped ? State.STOPPED : State.FINISHED;
             return new Summary(events, sinks.results(), sinks.lateEvents(), deadLetters.count(), System.nanoTime() - startNs, stopped);
         }
     }
@@ -144,6 +240,10 @@ final class PipelineRun
             final InputEvent event = new InputEvent();
             while (!stopRequested && source.next(event))
             {
+                while (paused && !stopRequested)
+                {
+                    LockSupport.parkNanos(1_000_000L); // paused over HTTP: hold this event until resumed
+                }
                 for (int p = 0; p < resumeAfter.length; p++)
                 {
                     // After a crash between two pipelines' publishes, only the ones that missed the event get it.
@@ -153,6 +253,7 @@ final class PipelineRun
                     }
                 }
                 events++;
+                eventsRead = events;
             }
             stopped = stopRequested;
         }
@@ -164,7 +265,8 @@ final class PipelineRun
         final Sluice.Builder builder = Sluice.builder()
             .shards(config.parallelism())
             .ringSize(config.queueSize())
-            .checkpointInterval(Duration.ofMillis(config.checkpointIntervalMs()));
+            .checkpointInterval(Duration.ofMillis(config.checkpointIntervalMs()))
+            .latencySampler(latencySampler);
         if (config.journal() != null)
         {
             final SluiceConfig.Journal journal = config.journal();

@@ -2,6 +2,8 @@ package io.sluice.tools;
 
 import io.sluice.tools.config.ConfigLoader;
 import io.sluice.tools.config.SluiceConfig;
+import io.sluice.tools.server.ApiServer;
+import io.sluice.tools.server.Metrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,6 +28,9 @@ final class RunCommand implements Callable<Integer>
     @Parameters(index = "0", paramLabel = "CONFIG.yaml", description = "The pipeline configuration.")
     private Path config;
 
+    @Option(names = "--serve", description = "Serves the REST API and /metrics (as server.enabled: true) and keeps serving after the input ends, until Ctrl-C.")
+    private boolean serve;
+
     @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",
         description = "Overrides one key of the config, e.g. -Dprocessing.parallelism=4 (repeatable).")
     private Map<String, String> overrides = new LinkedHashMap<>();
@@ -39,12 +44,19 @@ final class RunCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         final SluiceConfig loaded = ConfigLoader.load(config, overrides);
-        if (loaded.server().enabled())
+        final boolean serving = serve || loaded.server().enabled();
+        final Metrics[] metrics = {null};
+        final PipelineRun run = new PipelineRun(loaded, out, err, System.in,
+            serving ? nanos -> metrics[0].observeProcessingNanos(nanos) : null);
+        ApiServer api = null;
+        if (serving)
         {
-            throw new io.sluice.tools.config.ConfigException(config.toString(),
-                "server.enabled: the HTTP server is not part of this build yet; set it to false");
+            metrics[0] = new Metrics(run);
+            final String token = loaded.server().token() != null ? loaded.server().token() : System.getenv("SLUICE_API_TOKEN");
+            api = ApiServer.start(loaded.server().host(), loaded.server().port(), token, run, metrics[0]);
+            err.println("sluice run " + loaded.appName() + ": serving http://" + loaded.server().host() + ":" + api.port() + "/status");
+            err.flush();
         }
-        final PipelineRun run = new PipelineRun(loaded, out, err, System.in);
         final CountDownLatch finished = new CountDownLatch(1);
         final Thread hook = new Thread(() ->
         {
@@ -66,10 +78,18 @@ final class RunCommand implements Callable<Integer>
                 loaded.appName(), summary.stopped() ? "stopped after " : "", summary.events(), summary.results(), summary.late(),
                 summary.deadLetters(), summary.nanos() / 1e9, summary.events() * 1e9 / Math.max(1, summary.nanos()));
             out.flush();
+            while (api != null && !run.stopRequested())
+            {
+                Thread.sleep(100); // the input has ended; the API stays up for inspection until Ctrl-C
+            }
             return 0;
         }
         finally
         {
+            if (api != null)
+            {
+                api.close();
+            }
             finished.countDown();
             try
             {
