@@ -329,23 +329,22 @@ public final class Sluice implements AutoCloseable
     /** Live (key, window) entries of the pipeline over all shards: slices for sliding windows, sessions for session windows. */
     public long activeWindows(final String pipeline)
     {
-        final int id = pipelineId(pipeline);
-        long total = 0;
-        for (final ShardProcessor processor : processors)
-        {
-            total += processor.operator(id).liveEntries();
-        }
-        return total;
+        return sumOverOperators(pipeline, WindowOperator::liveEntries);
     }
 
     /** Event-time timers pending for the pipeline over all shards. */
     public long pendingTimers(final String pipeline)
     {
+        return sumOverOperators(pipeline, WindowOperator::pendingTimers);
+    }
+
+    private long sumOverOperators(final String pipeline, final java.util.function.ToIntFunction<WindowOperator> count)
+    {
         final int id = pipelineId(pipeline);
         long total = 0;
         for (final ShardProcessor processor : processors)
         {
-            total += processor.operator(id).pendingTimers();
+            total += count.applyAsInt(processor.operator(id));
         }
         return total;
     }
