@@ -35,6 +35,13 @@ public final class SluiceMain
         commandLine.addSubcommand("checkpoint", new CheckpointCommand());
         commandLine.setOut(out);
         commandLine.setErr(err);
+        commandLine.setParameterExceptionHandler((ex, arguments) ->
+        {
+            // One line, and where to find the rest: the full usage would bury the mistake.
+            final String command = ex.getCommandLine().getCommandSpec().qualifiedName();
+            err.println(command + ": " + ex.getMessage() + " (see " + command + " --help)");
+            return 2;
+        });
         commandLine.setExecutionExceptionHandler((ex, cmd, parsed) ->
         {
             if (ex instanceof IllegalArgumentException)
