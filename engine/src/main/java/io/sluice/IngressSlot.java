@@ -19,6 +19,8 @@ final class IngressSlot
     static final int END_OF_INPUT = 2;
     /** Checkpoint barrier: each stage saves its state as of every slot before this one. Never journaled. */
     static final int CHECKPOINT = 3;
+    /** A status query for one key's live windows, answered by the shard that owns the key. Never journaled. */
+    static final int QUERY = 4;
 
     int type;
     int pipeline;
@@ -35,6 +37,7 @@ final class IngressSlot
     final int keyOffset;
 
     long checkpointId;
+    KeyQuery query;
 
     long watermarkMs;
     int shard;

@@ -93,6 +93,11 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
 
     public void onSlot(final IngressSlot slot)
     {
+        if (slot.type == IngressSlot.QUERY)
+        {
+            slot.shard = shardOf(slot.keyHash, shardCount);
+            return;
+        }
         if (slot.type == IngressSlot.CHECKPOINT)
         {
             slot.journalIndex = lastJournalIndex; // not journaled: it stands where the last input did

@@ -102,6 +102,13 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
                 advance(slot.pipeline, slot.watermarkMs);
                 break;
 
+            case IngressSlot.QUERY:
+                if (slot.shard == shard)
+                {
+                    answer(slot);
+                }
+                break;
+
             case IngressSlot.CHECKPOINT:
                 onCheckpointBarrier(slot.checkpointId);
                 break;
@@ -140,6 +147,25 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
     {
         this.clock = clock;
         this.latencySampler = sampler;
+    }
+
+    private void answer(final IngressSlot slot)
+    {
+        final KeyQuery query = slot.query;
+        final int pipeline = slot.pipeline;
+        final long keyId = slot.keyTag == KeyTags.TEXT ?
+            dictionary.find(slot.keyChars, slot.keyOffset, slot.keyLength, slot.keyHash) : slot.keyLong;
+        if (slot.keyTag == KeyTags.LONG || keyId >= 0)
+        {
+            final Output output = outputs[pipeline];
+            operators[pipeline].visitWindows(slot.keyTag, keyId, watermarksMs[pipeline], (start, end, buffer, offset) ->
+                query.add(new WindowState(output.pipelineName(), start, end,
+                    buffer.getLong(offset + io.sluice.window.AccumulatorLayout.COUNT_OFFSET),
+                    buffer.getLong(offset + io.sluice.window.AccumulatorLayout.SUM_OFFSET),
+                    buffer.getLong(offset + io.sluice.window.AccumulatorLayout.MIN_OFFSET),
+                    buffer.getLong(offset + io.sluice.window.AccumulatorLayout.MAX_OFFSET))));
+        }
+        query.answer();
     }
 
     WindowOperator operator(final int pipeline)

@@ -371,6 +371,53 @@ public final class Sluice implements AutoCloseable
         return ring.getBufferSize();
     }
 
+    /**
+     * The key's live windows in the pipeline (not yet past their lateness), oldest first, with their
+     * aggregates so far. The question travels through the ring to the shard that owns the key, which answers
+     * between two of its events; so it waits behind the events already accepted. For status pages, not for
+     * the hot path: a tumbling pipeline answers by scanning the shard's table.
+     */
+    public List<WindowState> liveWindows(final String pipeline, final CharSequence key) throws InterruptedException
+    {
+        checkKey(key);
+        return liveWindows(pipelineId(pipeline), KeyTags.TEXT, 0, key, "key '" + key + "' of " + pipeline);
+    }
+
+    /** As {@link #liveWindows(String, CharSequence)} for a long key. */
+    public List<WindowState> liveWindows(final String pipeline, final long key) throws InterruptedException
+    {
+        return liveWindows(pipelineId(pipeline), KeyTags.LONG, key, null, "key " + key + " of " + pipeline);
+    }
+
+    private List<WindowState> liveWindows(
+        final int pipelineId, final int keyTag, final long keyLong, final CharSequence keyText, final String what) throws InterruptedException
+    {
+        if (closed || !threadsStarted)
+        {
+            throw new IllegalStateException("Sluice is " + (closed ? "closed" : "not started") + ": no shard to ask about " + what);
+        }
+        final KeyQuery query = new KeyQuery();
+        final long sequence = claimBlocking(false);
+        final IngressSlot slot = ring.get(sequence);
+        slot.type = IngressSlot.QUERY;
+        slot.pipeline = pipelineId;
+        slot.query = query;
+        slot.keyTag = keyTag;
+        slot.keyLong = keyLong;
+        if (keyTag == KeyTags.TEXT)
+        {
+            slot.keyLength = keyText.length();
+            slot.keyHash = KeyDictionary.copyAndHash(keyText, slot.keyChars, slot.keyOffset);
+        }
+        else
+        {
+            slot.keyLength = 0;
+            slot.keyHash = KeyDictionary.mix(keyLong);
+        }
+        ring.publish(sequence);
+        return query.await(10_000, what);
+    }
+
     /** The last checkpoint made durable in this run, periodic or asked for; null without storage or before one. */
     public CheckpointInfo lastCheckpoint()
     {

@@ -76,6 +76,25 @@ public final class KeyDictionary implements AutoCloseable
         }
     }
 
+    /** @return the key's id, or -1 when it was never interned (a lookup must not intern what it asks about). */
+    public int find(final char[] chars, final int offset, final int length, final long hash)
+    {
+        int slot = (int)hash & indexMask;
+        while (true)
+        {
+            final int entry = index[slot];
+            if (entry == 0)
+            {
+                return -1;
+            }
+            if (matches(recordOffsets[entry - 1], chars, offset, length, hash))
+            {
+                return entry - 1;
+            }
+            slot = (slot + 1) & indexMask;
+        }
+    }
+
     /** A view of the key's text, valid until the next call of this method. */
     public CharSequence text(final int id)
     {

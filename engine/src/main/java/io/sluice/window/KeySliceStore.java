@@ -246,6 +246,38 @@ final class KeySliceStore implements AutoCloseable
         }
     }
 
+    /** @return {lowest, highest} slice index the key holds (ring and overflow), or null when it holds none. */
+    long[] sliceRange(final int record)
+    {
+        final UnsafeBuffer buffer = keys.buffer();
+        final int fields = keys.valueOffset(record);
+        final long base = buffer.getLong(fields + BASE_OFFSET);
+        final long occupied = buffer.getLong(fields + OCCUPIED_OFFSET);
+        final long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
+        for (long slice = base; slice < base + ringSlices; slice++)
+        {
+            if ((occupied & (1L << ((int)slice & ringMask))) != 0)
+            {
+                range[0] = Math.min(range[0], slice);
+                range[1] = Math.max(range[1], slice);
+            }
+        }
+        if (keys.aux(record) != 0)
+        {
+            final long keyId = keys.key1(record);
+            final int keyTag = keys.tag(record);
+            overflow.forEach(entry ->
+            {
+                if (overflow.key1(entry) == keyId && overflow.tag(entry) == keyTag)
+                {
+                    range[0] = Math.min(range[0], overflow.key2(entry));
+                    range[1] = Math.max(range[1], overflow.key2(entry));
+                }
+            });
+        }
+        return range[0] == Long.MAX_VALUE ? null : range;
+    }
+
     long chainNextEnd(final int record)
     {
         return keys.buffer().getLong(keys.valueOffset(record) + CHAIN_NEXT_END_OFFSET);

@@ -63,6 +63,11 @@ public final class Output
         this.errorHandler = errorHandler;
     }
 
+    public String pipelineName()
+    {
+        return pipelineName;
+    }
+
     public AccumulatorLayout layout()
     {
         return layout;

@@ -196,6 +196,22 @@ public final class SessionWindowOperator implements WindowOperator
         }
     }
 
+    /** Walks the key's session list: its sessions not yet past their lateness, oldest first. */
+    public void visitWindows(final int keyTag, final long keyId, final long watermarkMs, final WindowVisitor visitor)
+    {
+        for (long start = head(keyTag, keyId); start != NONE; )
+        {
+            final int entry = sessions.find(keyId, start, keyTag);
+            final int valueOffset = sessions.valueOffset(entry);
+            final long end = sessions.buffer().getLong(valueOffset + END_OFFSET);
+            if (end - 1 + latenessMs > watermarkMs)
+            {
+                visitor.visit(start, end, sessions.buffer(), valueOffset + ACCUMULATOR_OFFSET);
+            }
+            start = sessions.buffer().getLong(valueOffset + NEXT_OFFSET);
+        }
+    }
+
     public int liveEntries()
     {
         return sessions.size();

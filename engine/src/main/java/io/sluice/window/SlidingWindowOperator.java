@@ -146,6 +146,30 @@ public final class SlidingWindowOperator implements WindowOperator
         }
     }
 
+    /** The key's windows that still hold slices and are not past their lateness, merged as a firing would. */
+    public void visitWindows(final int keyTag, final long keyId, final long watermarkMs, final WindowVisitor visitor)
+    {
+        final int record = store.record(keyTag, keyId);
+        final long[] range = record == OffHeapTable.NOT_FOUND ? null : store.sliceRange(record);
+        if (range == null)
+        {
+            return;
+        }
+        final long lastEnd = grid.lastWindowEnd(grid.sliceStartOf(range[1]));
+        for (long end = grid.firstWindowEnd(grid.sliceStartOf(range[0])); end <= lastEnd; end += grid.slideMs)
+        {
+            if (end - 1 + latenessMs > watermarkMs)
+            {
+                final long start = end - grid.sizeMs;
+                layout.clear(scratch, 0);
+                if (store.mergeInto(store.record(keyTag, keyId), grid.sliceIndex(start), grid.slicesPerWindow, scratch, 0))
+                {
+                    visitor.visit(start, end, scratch, 0);
+                }
+            }
+        }
+    }
+
     public int liveEntries()
     {
         return store.liveSlices();

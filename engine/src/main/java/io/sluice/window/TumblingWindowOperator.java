@@ -124,6 +124,30 @@ public final class TumblingWindowOperator implements WindowOperator
         }
     }
 
+    /** Scans the table for the key's windows: a status query's cost, paid on the shard thread. */
+    public void visitWindows(final int keyTag, final long keyId, final long watermarkMs, final WindowVisitor visitor)
+    {
+        final java.util.List<Long> indexes = new java.util.ArrayList<>();
+        windows.forEach(entry ->
+        {
+            if (windows.key1(entry) == keyId && windows.tag(entry) == keyTag)
+            {
+                indexes.add(windows.key2(entry));
+            }
+        });
+        indexes.sort(null);
+        for (final long index : indexes)
+        {
+            final long start = grid.sliceStartOf(index);
+            final long end = start + grid.sizeMs;
+            if (end - 1 + latenessMs > watermarkMs)
+            {
+                final int entry = windows.find(keyId, index, keyTag);
+                visitor.visit(start, end, windows.buffer(), windows.valueOffset(entry));
+            }
+        }
+    }
+
     public int liveEntries()
     {
         return windows.size();

@@ -23,6 +23,20 @@ public interface WindowOperator extends AutoCloseable
 
     int pendingTimers();
 
+    /** One live window of a key, as {@link #visitWindows} reports it. */
+    @FunctionalInterface
+    interface WindowVisitor
+    {
+        /** The accumulator is valid during the call only; read it with the pipeline's {@link AccumulatorLayout}. */
+        void visit(long startMs, long endMs, org.agrona.DirectBuffer accumulator, int offset);
+    }
+
+    /**
+     * Reports the key's live windows (not yet past their lateness), oldest first: what a status query asks.
+     * Runs on the shard thread, between elements; it may scan state and allocate, so it is not for the hot path.
+     */
+    void visitWindows(int keyTag, long keyId, long watermarkMs, WindowVisitor visitor);
+
     /** Writes the complete state (entries, timers, firing counts) for a checkpoint. */
     void saveTo(StateWriter out);
 

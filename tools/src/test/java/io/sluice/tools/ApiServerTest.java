@@ -100,6 +100,10 @@ class ApiServerTest
             watermarks.contains("\"partitions\":[{\"partition\":0,\"max_event_time_ms\":17") && watermarks.contains("\"idle\":false"), watermarks);
         final String state = get("/state").body();
         assertTrue(state.startsWith("{\"interned_keys\":") && state.contains("\"entries\":") && state.contains("\"direct_memory_bytes\":"), state);
+        final String alice = get("/state?key=user-1").body();
+        assertTrue(alice.startsWith("{\"key\":\"user-1\",\"windows\":[{\"pipeline\":\"per_second\",\"start_ms\":17") &&
+            alice.contains("\"count\":") && alice.contains("{\"pipeline\":\"sessions\""), alice);
+        assertEquals("{\"key\":\"nobody\",\"windows\":[]}", get("/state?key=nobody").body());
         final String windows = get("/windows").body();
         assertTrue(windows.startsWith("{\"windows\":[{\"name\":\"per_second\",\"open\":"), windows);
     }
@@ -159,6 +163,8 @@ class ApiServerTest
         assertEquals("GET", postStatus.headers().firstValue("Allow").orElse(""));
         assertEquals(405, get("/checkpoint").statusCode());
         assertEquals(400, get("/status?verbose=1").statusCode());
+        assertEquals(400, get("/state?key=a&x=1").statusCode());
+        assertEquals(400, get("/state?key=").statusCode());
         assertEquals(401, post("/checkpoint", null).statusCode(), "no token");
         assertEquals(401, post("/pipelines/clicks/stop", "wrong").statusCode(), "wrong token");
         assertEquals("RUNNING", get("/health").body().replaceAll(".*\"state\":\"(\\w+)\".*", "$1"), "nothing changed by refused calls");

@@ -21,7 +21,7 @@ import java.util.concurrent.Executors;
  * <pre>
  *   GET  /health                  GET  /status                GET  /pipelines
  *   POST /pipelines/{id}/start    POST /pipelines/{id}/stop   GET  /pipelines/{id}/stats
- *   GET  /watermarks              GET  /state                 GET  /windows
+ *   GET  /watermarks              GET  /state[?key=K]         GET  /windows
  *   POST /checkpoint              GET  /metrics (Prometheus text format)
  * </pre>
  *
@@ -117,9 +117,11 @@ public final class ApiServer implements AutoCloseable
 
     private void route(final HttpExchange exchange, final String method, final String path) throws IOException
     {
-        if (exchange.getRequestURI().getRawQuery() != null)
+        final String query = exchange.getRequestURI().getRawQuery();
+        if (query != null && !(path.equals("/state") && query.startsWith("key=") && !query.contains("&")))
         {
-            reply(exchange, 400, Json.error("no endpoint takes query parameters: " + exchange.getRequestURI()));
+            reply(exchange, 400, Json.error("unexpected query parameters in " + exchange.getRequestURI() +
+                "; only GET /state?key=KEY takes one"));
             return;
         }
         final String[] parts = path.length() > 1 && path.endsWith("/") ? path.substring(1, path.length() - 1).split("/", -1) :
@@ -314,6 +316,12 @@ public final class ApiServer implements AutoCloseable
 
     private void state(final HttpExchange exchange) throws IOException
     {
+        final String query = exchange.getRequestURI().getRawQuery();
+        if (query != null)
+        {
+            keyState(exchange, java.net.URLDecoder.decode(query.substring("key=".length()), StandardCharsets.UTF_8));
+            return;
+        }
         final Sluice engine = run.engine();
         final Json json = new Json().object();
         if (engine != null)
@@ -333,6 +341,41 @@ public final class ApiServer implements AutoCloseable
                 .field("direct_memory_bytes", directMemoryBytes()); // the process's, state tables included
         }
         reply(exchange, 200, json.end().toString());
+    }
+
+    /** One key's live windows in every pipeline, asked of the shard that owns it. */
+    private void keyState(final HttpExchange exchange, final String key) throws IOException
+    {
+        final Sluice engine = run.engine();
+        if (key.isEmpty() || key.length() > 128)
+        {
+            reply(exchange, 400, Json.error("key must be 1 to 128 characters"));
+            return;
+        }
+        if (engine == null || run.state() == RunControl.State.FINISHED || run.state() == RunControl.State.STOPPED)
+        {
+            reply(exchange, 409, Json.error("the engine is not running: no shard to ask"));
+            return;
+        }
+        final Json json = new Json().object().field("key", key).array("windows");
+        try
+        {
+            for (final String window : run.windows())
+            {
+                for (final io.sluice.WindowState state : engine.liveWindows(window, key))
+                {
+                    json.object().field("pipeline", state.pipeline()).field("start_ms", state.startMs()).field("end_ms", state.endMs())
+                        .field("count", state.count()).field("sum", state.sum()).field("min", state.min()).field("max", state.max()).end();
+                }
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            reply(exchange, 503, Json.error("interrupted while waiting for the shard"));
+            return;
+        }
+        reply(exchange, 200, json.endArray().end().toString());
     }
 
     private void windows(final HttpExchange exchange) throws IOException
