@@ -25,6 +25,12 @@ final class CliProcess
 
     static Process start(final Path workDirectory, final String... arguments) throws IOException
     {
+        return start(workDirectory, null, arguments);
+    }
+
+    /** @param stdin a file the command reads as its standard input, or null for none. */
+    static Process start(final Path workDirectory, final Path stdin, final String... arguments) throws IOException
+    {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
@@ -40,15 +46,24 @@ final class CliProcess
         command.add(System.getProperty("java.class.path"));
         command.add(SluiceMain.class.getName());
         command.addAll(List.of(arguments));
-        return new ProcessBuilder(command).directory(workDirectory.toFile())
+        final ProcessBuilder builder = new ProcessBuilder(command).directory(workDirectory.toFile())
             .redirectOutput(workDirectory.resolve("stdout.txt").toFile())
-            .redirectError(workDirectory.resolve("stderr.txt").toFile())
-            .start();
+            .redirectError(workDirectory.resolve("stderr.txt").toFile());
+        if (stdin != null)
+        {
+            builder.redirectInput(stdin.toFile());
+        }
+        return builder.start();
     }
 
     static Result run(final Path workDirectory, final String... arguments) throws Exception
     {
-        final Process process = start(workDirectory, arguments);
+        return run(workDirectory, null, arguments);
+    }
+
+    static Result run(final Path workDirectory, final Path stdin, final String... arguments) throws Exception
+    {
+        final Process process = start(workDirectory, stdin, arguments);
         assertTrue(process.waitFor(3, TimeUnit.MINUTES), "sluice " + String.join(" ", arguments) + " finished");
         return new Result(process.exitValue(),
             Files.readString(workDirectory.resolve("stdout.txt"), StandardCharsets.UTF_8),

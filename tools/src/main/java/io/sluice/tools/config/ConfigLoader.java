@@ -135,6 +135,10 @@ public final class ConfigLoader
         final Path deadLetter = top.containsKey("dead_letter") ?
             base.resolve(required(top.get("dead_letter"), top.get("dead_letter").mapping("path"), "path").string()) : null;
         final Journal journal = top.containsKey("journal") ? journal(top.get("journal"), base) : null;
+        if (sink.type() == SinkType.JOURNAL && journal == null)
+        {
+            throw sinkNode.error("a journal sink keeps results in the output journal: add journal: {dir: ...}");
+        }
         final Server server = top.containsKey("server") ? server(top.get("server")) : new Server(false, "127.0.0.1", 8080, null);
         return new SluiceConfig(appName, source, parallelism, queueSize, checkpointIntervalMs, outOfOrdernessMs, idleTimeoutMs,
             windows, aggregates, sink, lateSink, deadLetter, journal, server);

@@ -146,6 +146,15 @@ class ConfigLoaderTest
     }
 
     @Test
+    void aJournalSinkNeedsAJournal() throws Exception
+    {
+        final Path file = write(FULL.replace("sink: {type: file, path: out/{window}.csv, format: csv}", "sink: {type: journal}")
+            .replace("journal: {dir: var/journal, durability: default}\n", ""));
+        assertEquals(file + ":14:7: sink: a journal sink keeps results in the output journal: add journal: {dir: ...}",
+            assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of())).getMessage());
+    }
+
+    @Test
     void sinksAndDeadLetterAreOptional() throws Exception
     {
         final SluiceConfig config = load(FULL.replace("late_sink: {type: file, path: out/late.csv}\n", "")
