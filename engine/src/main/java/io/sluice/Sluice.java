@@ -18,7 +18,9 @@ import io.sluice.storage.Storage;
 import io.sluice.window.WindowOperators;
 import io.sluice.window.WindowOperator;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 
@@ -63,8 +65,7 @@ public final class Sluice implements AutoCloseable
     private final ShardProcessor[] processors;
     private final SequencerAgent sequencerAgent;
     private final ShardAgent[] shardAgents;
-    private final AgentRunner sequencerRunner;
-    private final AgentRunner[] shardRunners;
+    private final AgentRunner[] runners;
     private final int maxKeyLength;
     private final EngineFailure failure = new EngineFailure();
     private final AtomicLong errorCount = new AtomicLong();
@@ -128,7 +129,6 @@ public final class Sluice implements AutoCloseable
         outputSequences = new OutputSequence[builder.shards];
         processors = new ShardProcessor[builder.shards];
         shardSequences = new Sequence[builder.shards];
-        shardRunners = new AgentRunner[builder.shards];
         shardAgents = new ShardAgent[builder.shards];
         for (int s = 0; s < builder.shards; s++)
         {
@@ -161,11 +161,7 @@ public final class Sluice implements AutoCloseable
                 processor.sampleLatency(builder.nanoClock, builder.latencySampler);
             }
         }
-        sequencerRunner = new AgentRunner(builder.waitStrategy.newIdleStrategy(), agentErrors, null, sequencerAgent);
-        for (int s = 0; s < builder.shards; s++)
-        {
-            shardRunners[s] = new AgentRunner(builder.waitStrategy.newIdleStrategy(), agentErrors, null, shardAgents[s]);
-        }
+        runners = newRunners(builder, agentErrors);
     }
 
     public static Builder builder()
@@ -493,8 +489,7 @@ public final class Sluice implements AutoCloseable
         }
         if (threadsStarted)
         {
-            sequencerRunner.close();
-            for (final AgentRunner runner : shardRunners)
+            for (final AgentRunner runner : runners)
             {
                 runner.close();
             }
@@ -528,20 +523,37 @@ public final class Sluice implements AutoCloseable
     /** The engine's threads, once started: for allocation accounting. */
     Thread[] engineThreads()
     {
-        final Thread[] threads = new Thread[1 + shardRunners.length];
-        threads[0] = sequencerRunner.thread();
-        for (int s = 0; s < shardRunners.length; s++)
+        final Thread[] threads = new Thread[runners.length];
+        for (int r = 0; r < runners.length; r++)
         {
-            threads[1 + s] = shardRunners[s].thread();
+            threads[r] = runners[r].thread();
         }
         return threads;
+    }
+
+    private AgentRunner[] newRunners(final Builder builder, final ErrorHandler agentErrors)
+    {
+        if (builder.threadingMode == ThreadingMode.SHARED)
+        {
+            final Agent[] stages = new Agent[1 + shardAgents.length];
+            stages[0] = sequencerAgent;
+            System.arraycopy(shardAgents, 0, stages, 1, shardAgents.length);
+            return new AgentRunner[] {
+                new AgentRunner(builder.waitStrategy.newIdleStrategy(), agentErrors, null, new CompositeAgent(stages))};
+        }
+        final AgentRunner[] dedicated = new AgentRunner[1 + shardAgents.length];
+        dedicated[0] = new AgentRunner(builder.waitStrategy.newIdleStrategy(), agentErrors, null, sequencerAgent);
+        for (int s = 0; s < shardAgents.length; s++)
+        {
+            dedicated[1 + s] = new AgentRunner(builder.waitStrategy.newIdleStrategy(), agentErrors, null, shardAgents[s]);
+        }
+        return dedicated;
     }
 
     Sluice startThreads()
     {
         threadsStarted = true;
-        AgentRunner.startOnThread(sequencerRunner);
-        for (final AgentRunner runner : shardRunners)
+        for (final AgentRunner runner : runners)
         {
             AgentRunner.startOnThread(runner);
         }
@@ -972,6 +984,7 @@ public final class Sluice implements AutoCloseable
         private int maxKeyLength = 128;
         private int expectedKeysPerShard = 1024;
         private WaitStrategy waitStrategy = WaitStrategy.BACKOFF;
+        private ThreadingMode threadingMode = ThreadingMode.DEDICATED;
         private ErrorHandler errorHandler = Throwable::printStackTrace;
         // Epoch-based, not System.nanoTime(): journaled with each input, it must stay meaningful across
         // restarts. Offset from System.nanoTime() rather than read from Instant.now(), which allocates an
@@ -1039,6 +1052,17 @@ public final class Sluice implements AutoCloseable
                 throw new IllegalArgumentException("waitStrategy must not be null");
             }
             this.waitStrategy = waitStrategy;
+            return this;
+        }
+
+        /** {@link ThreadingMode#DEDICATED} by default. */
+        public Builder threadingMode(final ThreadingMode threadingMode)
+        {
+            if (threadingMode == null)
+            {
+                throw new IllegalArgumentException("threadingMode must not be null");
+            }
+            this.threadingMode = threadingMode;
             return this;
         }
 

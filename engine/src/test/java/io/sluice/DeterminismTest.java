@@ -34,10 +34,25 @@ class DeterminismTest
         }
     }
 
+    @Test
+    void shouldGiveSameResultsWithStagesSharingOneThread()
+    {
+        final List<String> baseline = run(1, 1 << 14, WaitStrategy.BACKOFF);
+        for (final int shards : new int[]{1, 3})
+        {
+            assertEquals(baseline, run(shards, 256, WaitStrategy.BACKOFF, ThreadingMode.SHARED), "shared thread, shards=" + shards);
+        }
+    }
+
     private static List<String> run(final int shards, final int ringSize, final WaitStrategy waitStrategy)
     {
+        return run(shards, ringSize, waitStrategy, ThreadingMode.DEDICATED);
+    }
+
+    private static List<String> run(final int shards, final int ringSize, final WaitStrategy waitStrategy, final ThreadingMode threading)
+    {
         final ConcurrentLinkedQueue<String> out = new ConcurrentLinkedQueue<>();
-        final Sluice.Builder builder = Sluice.builder().shards(shards).ringSize(ringSize).waitStrategy(waitStrategy);
+        final Sluice.Builder builder = Sluice.builder().shards(shards).ringSize(ringSize).waitStrategy(waitStrategy).threadingMode(threading);
         final String[] names = {"tumbling", "sliding", "session"};
         final WindowSpec[] windows = {
             Windows.tumbling(Duration.ofMillis(100), Duration.ofMillis(-30)),

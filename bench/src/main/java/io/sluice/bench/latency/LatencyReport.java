@@ -1,0 +1,187 @@
+package io.sluice.bench.latency;
+
+import io.sluice.Sluice;
+import io.sluice.ThreadingMode;
+import io.sluice.Watermarks;
+import io.sluice.Windows;
+import io.sluice.journal.JournalStorage;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Publish → result latency of the engine under an open-loop load, at fractions of its maximum rate.
+ *
+ * <pre>
+ *   probe pipeline: 1 ms tumbling windows, watermark = last event time - 1, event i at event time i ms,
+ *                   value = its intended send time; event i+1 closes event i's window, whose result
+ *                   carries that time in max: latency = result time - intended send time of event i
+ * </pre>
+ *
+ * So a latency includes one interval between sends (1 / rate), the time for the next event to arrive. The
+ * maximum rate is measured first, closed loop, for a few seconds. For each fraction it writes
+ * {@code latency-<storage>-<percent>.hgrm} (percentiles, µs) and {@code .hlog} (one histogram per second),
+ * and prints one line.
+ *
+ * <p>Run: {@code java @bench/target/jvm.options -Xmx2g -cp bench/target/benchmarks.jar io.sluice.bench.latency.LatencyReport
+ * [memory|journal] [seconds per point] [fractions, e.g. 0.1,0.5,0.9] [output directory]}.
+ */
+public final class LatencyReport
+{
+    private static final long HIGHEST_NS = 60_000_000_000L;
+    /** -Dsluice.threading=DEDICATED|SHARED (default SHARED: on 2 cores, the publisher and the engine get a core each). */
+    private static final ThreadingMode THREADING = ThreadingMode.valueOf(System.getProperty("sluice.threading", "SHARED"));
+
+    private LatencyReport()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final String storage = args.length > 0 ? args[0] : "memory";
+        final int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        final String fractions = args.length > 2 ? args[2] : "0.5";
+        final Path output = Files.createDirectories(Path.of(args.length > 3 ? args[3] : "bench/target/latency"));
+
+        final double maxRate = maxRate(storage, output);
+        System.out.printf(Locale.ROOT, "%s, %s threads: maximum rate %.2f M events/s (closed loop, 3 s)%n", storage, THREADING,
+            maxRate / 1e6);
+        System.out.println("offered events/s   p50 µs   p99 µs  p99.9 µs  p99.99 µs    max µs   behind at end");
+        for (final String fraction : fractions.split(","))
+        {
+            final double rate = maxRate * Double.parseDouble(fraction);
+            final Point point = measure(storage, output, rate, seconds, (int)Math.round(Double.parseDouble(fraction) * 100));
+            final Histogram h = point.total;
+            System.out.printf(Locale.ROOT, "%16.0f %8.1f %8.1f %9.1f %10.1f %9.1f   %.1f ms%n", rate,
+                h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
+                h.getValueAtPercentile(99.99) / 1e3, h.getMaxValue() / 1e3, point.behindNs / 1e6);
+        }
+    }
+
+    private record Point(Histogram total, long behindNs)
+    {
+    }
+
+    private static double maxRate(final String storage, final Path output) throws Exception
+    {
+        final Path directory = storage.equals("journal") ? Files.createTempDirectory(output, "max-rate") : null;
+        try (Sluice sluice = engine(directory, null))
+        {
+            final int probe = sluice.pipelineId("probe");
+            final long start = System.nanoTime();
+            long i = 0;
+            while (System.nanoTime() - start < 3_000_000_000L)
+            {
+                for (int n = 0; n < 1024; n++, i++)
+                {
+                    sluice.publish(probe, 0, i, 0, 0);
+                }
+            }
+            return i * 1e9 / (System.nanoTime() - start);
+        }
+        finally
+        {
+            delete(directory);
+        }
+    }
+
+    private static Point measure(final String storage, final Path output, final double rate, final int seconds, final int percent)
+        throws Exception
+    {
+        final OpenLoopLoad load = new OpenLoopLoad(OpenLoopLoad.SYSTEM, HIGHEST_NS);
+        final Path directory = storage.equals("journal") ? Files.createTempDirectory(output, "latency") : null;
+        final Histogram total = new Histogram(HIGHEST_NS, 3);
+        final String name = "latency-" + storage + "-" + percent;
+        final long behind;
+        try (PrintStream log = new PrintStream(Files.newOutputStream(output.resolve(name + ".hlog"))))
+        {
+            final HistogramLogWriter writer = new HistogramLogWriter(log);
+            writer.outputLogFormatVersion();
+            final long startMs = System.currentTimeMillis();
+            writer.outputStartTime(startMs);
+            writer.outputLegend();
+            final Thread intervals = new Thread(() ->
+            {
+                while (!Thread.currentThread().isInterrupted())
+                {
+                    try
+                    {
+                        Thread.sleep(1_000);
+                    }
+                    catch (final InterruptedException e)
+                    {
+                        return;
+                    }
+                    interval(load, writer, total, startMs);
+                }
+            }, "latency-intervals");
+            try (Sluice sluice = engine(directory, load))
+            {
+                final int probe = sluice.pipelineId("probe");
+                final long[] eventTime = {0};
+                intervals.start();
+                behind = load.run(intendedNs -> sluice.publish(probe, 0, eventTime[0]++, 0, intendedNs), rate, (long)(rate * seconds));
+            }
+            intervals.interrupt();
+            intervals.join();
+            interval(load, writer, total, startMs);
+        }
+        finally
+        {
+            delete(directory);
+        }
+        try (PrintStream hgrm = new PrintStream(Files.newOutputStream(output.resolve(name + ".hgrm"))))
+        {
+            total.outputPercentileDistribution(hgrm, 1_000.0); // in µs
+        }
+        return new Point(total, behind);
+    }
+
+    private static synchronized void interval(final OpenLoopLoad load, final HistogramLogWriter writer, final Histogram total, final long startMs)
+    {
+        final Histogram interval = load.takeInterval();
+        total.add(interval);
+        interval.setStartTimeStamp(interval.getStartTimeStamp());
+        writer.outputIntervalHistogram((interval.getStartTimeStamp() - startMs) / 1e3, (interval.getEndTimeStamp() - startMs) / 1e3,
+            interval, 1e3);
+    }
+
+    private static Sluice engine(final Path journal, final OpenLoopLoad load)
+    {
+        final Sluice.Builder builder = Sluice.builder().shards(1).ringSize(1 << 16).checkpointInterval(Duration.ZERO)
+            .threadingMode(THREADING);
+        if (journal != null)
+        {
+            builder.storage(JournalStorage.open(journal));
+        }
+        return builder.pipeline("probe", p -> p
+            .watermarks(Watermarks.boundedOutOfOrderness(Duration.ZERO))
+            .window(Windows.tumbling(Duration.ofMillis(1)))
+            .onResult(result ->
+            {
+                if (load != null)
+                {
+                    load.complete(result.max());
+                }
+            })).start();
+    }
+
+    private static void delete(final Path directory) throws java.io.IOException
+    {
+        if (directory != null)
+        {
+            try (var files = Files.walk(directory))
+            {
+                for (final Path file : files.sorted(java.util.Comparator.reverseOrder()).toList())
+                {
+                    Files.delete(file);
+                }
+            }
+        }
+    }
+}

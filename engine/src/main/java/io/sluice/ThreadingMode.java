@@ -1,0 +1,20 @@
+package io.sluice;
+
+/**
+ * How the engine's stages map onto threads (in the manner of Aeron's media driver threading modes).
+ *
+ * <ul>
+ *   <li>{@link #DEDICATED} (default): the sequencer on one thread and each shard on its own; shards run in
+ *       parallel. It wants a core per engine thread plus one for the publisher.</li>
+ *   <li>{@link #SHARED}: the sequencer and every shard take turns on one thread, each duty cycle handing its
+ *       batch straight on. With one shard on a 2-core machine, publisher and engine then have a core each
+ *       instead of three busy threads sharing two, which the scheduler slices into milliseconds: the choice
+ *       for latency there. It gives up parallel shards, and some throughput.</li>
+ * </ul>
+ *
+ * Results do not depend on the mode: order, watermarks and outputs are the same either way.
+ */
+public enum ThreadingMode
+{
+    DEDICATED, SHARED
+}
