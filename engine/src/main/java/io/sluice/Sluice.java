@@ -398,18 +398,7 @@ public final class Sluice implements AutoCloseable
         slot.type = IngressSlot.QUERY;
         slot.pipeline = pipelineId;
         slot.query = query;
-        slot.keyTag = keyTag;
-        slot.keyLong = keyLong;
-        if (keyTag == KeyTags.TEXT)
-        {
-            slot.keyLength = keyText.length();
-            slot.keyHash = KeyDictionary.copyAndHash(keyText, slot.keyChars, slot.keyOffset);
-        }
-        else
-        {
-            slot.keyLength = 0;
-            slot.keyHash = KeyDictionary.mix(keyLong);
-        }
+        fillKey(slot, keyTag, keyLong, keyText);
         ring.publish(sequence);
         return query.await(10_000, what);
     }
@@ -910,6 +899,13 @@ public final class Sluice implements AutoCloseable
         slot.partition = partition;
         slot.eventTimeMs = eventTimeMs;
         slot.value = value;
+        fillKey(slot, keyTag, keyLong, keyText);
+        ring.publish(sequence);
+    }
+
+    /** The key and its hash into a slot: text copied into the slot's char range, a long key mixed. */
+    private static void fillKey(final IngressSlot slot, final int keyTag, final long keyLong, final CharSequence keyText)
+    {
         slot.keyTag = keyTag;
         slot.keyLong = keyLong;
         if (keyTag == KeyTags.TEXT)
@@ -922,7 +918,6 @@ public final class Sluice implements AutoCloseable
             slot.keyLength = 0;
             slot.keyHash = KeyDictionary.mix(keyLong);
         }
-        ring.publish(sequence);
     }
 
     private void awaitShards(final long sequence)
