@@ -56,7 +56,7 @@ public class EndToEndBenchmark
     static final int EVENTS = 1 << 20;
     static final int KEYS = 10_000;
 
-    @Param({"1"})
+    @Param({"1", "2"})
     public int shards;
 
     @Param({"BACKOFF"})
