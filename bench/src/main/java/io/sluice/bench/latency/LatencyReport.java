@@ -48,7 +48,7 @@ public final class LatencyReport
         final String fractions = args.length > 2 ? args[2] : "0.5";
         final Path output = Files.createDirectories(Path.of(args.length > 3 ? args[3] : "bench/target/latency"));
 
-        final double maxRate = maxRate(storage, output);
+        final double maxRate = maxRate(storage, output, 3);
         System.out.printf(Locale.ROOT, "%s, %s threads: maximum rate %.2f M events/s (closed loop, 3 s)%n", storage, THREADING,
             maxRate / 1e6);
         System.out.println("offered events/s   p50 µs   p99 µs  p99.9 µs  p99.99 µs    max µs   behind at end");
@@ -63,11 +63,13 @@ public final class LatencyReport
         }
     }
 
-    private record Point(Histogram total, long behindNs)
+    /** One measured rate: the whole run's histogram, one per second, and how far behind the load ended. */
+    public record Point(Histogram total, java.util.List<Histogram> intervals, long behindNs)
     {
     }
 
-    private static double maxRate(final String storage, final Path output) throws Exception
+    /** The closed-loop maximum rate of the probe pipeline, publishing flat out for {@code seconds}. */
+    public static double maxRate(final String storage, final Path output, final double seconds) throws Exception
     {
         final Path directory = storage.equals("journal") ? Files.createTempDirectory(output, "max-rate") : null;
         try (Sluice sluice = engine(directory, null))
@@ -75,7 +77,7 @@ public final class LatencyReport
             final int probe = sluice.pipelineId("probe");
             final long start = System.nanoTime();
             long i = 0;
-            while (System.nanoTime() - start < 3_000_000_000L)
+            while (System.nanoTime() - start < (long)(seconds * 1e9))
             {
                 for (int n = 0; n < 1024; n++, i++)
                 {
@@ -90,12 +92,14 @@ public final class LatencyReport
         }
     }
 
-    private static Point measure(final String storage, final Path output, final double rate, final int seconds, final int percent)
+    /** Latency at {@code rate} for {@code seconds}; writes {@code latency-<storage>-<percent>.hgrm} and {@code .hlog}. */
+    public static Point measure(final String storage, final Path output, final double rate, final double seconds, final int percent)
         throws Exception
     {
         final OpenLoopLoad load = new OpenLoopLoad(OpenLoopLoad.SYSTEM, HIGHEST_NS);
         final Path directory = storage.equals("journal") ? Files.createTempDirectory(output, "latency") : null;
         final Histogram total = new Histogram(HIGHEST_NS, 3);
+        final java.util.List<Histogram> intervals = new java.util.ArrayList<>();
         final String name = "latency-" + storage + "-" + percent;
         final long behind;
         try (PrintStream log = new PrintStream(Files.newOutputStream(output.resolve(name + ".hlog"))))
@@ -105,7 +109,7 @@ public final class LatencyReport
             final long startMs = System.currentTimeMillis();
             writer.outputStartTime(startMs);
             writer.outputLegend();
-            final Thread intervals = new Thread(() ->
+            final Thread logger = new Thread(() ->
             {
                 while (!Thread.currentThread().isInterrupted())
                 {
@@ -117,19 +121,19 @@ public final class LatencyReport
                     {
                         return;
                     }
-                    interval(load, writer, total, startMs);
+                    interval(load, writer, total, intervals, startMs);
                 }
             }, "latency-intervals");
             try (Sluice sluice = engine(directory, load))
             {
                 final int probe = sluice.pipelineId("probe");
                 final long[] eventTime = {0};
-                intervals.start();
+                logger.start();
                 behind = load.run(intendedNs -> sluice.publish(probe, 0, eventTime[0]++, 0, intendedNs), rate, (long)(rate * seconds));
             }
-            intervals.interrupt();
-            intervals.join();
-            interval(load, writer, total, startMs);
+            logger.interrupt();
+            logger.join();
+            interval(load, writer, total, intervals, startMs);
         }
         finally
         {
@@ -139,14 +143,16 @@ public final class LatencyReport
         {
             total.outputPercentileDistribution(hgrm, 1_000.0); // in µs
         }
-        return new Point(total, behind);
+        return new Point(total, intervals, behind);
     }
 
-    private static synchronized void interval(final OpenLoopLoad load, final HistogramLogWriter writer, final Histogram total, final long startMs)
+    private static synchronized void interval(
+        final OpenLoopLoad load, final HistogramLogWriter writer, final Histogram total, final java.util.List<Histogram> intervals,
+        final long startMs)
     {
         final Histogram interval = load.takeInterval();
         total.add(interval);
-        interval.setStartTimeStamp(interval.getStartTimeStamp());
+        intervals.add(interval);
         writer.outputIntervalHistogram((interval.getStartTimeStamp() - startMs) / 1e3, (interval.getEndTimeStamp() - startMs) / 1e3,
             interval, 1e3);
     }

@@ -1,0 +1,242 @@
+package io.sluice.bench.report;
+
+import io.sluice.bench.latency.LatencyReport;
+import org.HdrHistogram.Histogram;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code sluice bench}: runs a profile of the JMH suites and the open-loop latency runs and writes a report
+ * folder (summary.md, figures.tsv, jmh.json, .hgrm and .hlog files, PNG plots); {@code sluice bench compare
+ * OLD NEW} lines two reports up.
+ *
+ * <ul>
+ *   <li>{@code smoke}: seconds; one JMH benchmark in this JVM and a one-second latency run. It checks the
+ *       kit, not the engine (CI runs it).</li>
+ *   <li>{@code quick}: under two minutes; codecs, window update per type, end to end in memory, latency at
+ *       10% and 50% of the maximum rate.</li>
+ *   <li>{@code full}: every suite with its own settings, a latency sweep from 10% to 100% in memory and 50%
+ *       journaled.</li>
+ * </ul>
+ */
+public final class BenchMain
+{
+    private BenchMain()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(final String[] args, final PrintStream out, final PrintStream err) throws Exception
+    {
+        if (args.length > 0 && args[0].equals("compare"))
+        {
+            if (args.length != 3)
+            {
+                err.println("sluice bench compare: give two report folders, OLD and NEW");
+                return 2;
+            }
+            return Compare.run(Path.of(args[1]), Path.of(args[2]), out) ? 0 : 1;
+        }
+        String profile = "quick";
+        Path directory = Path.of("bench", "target", "report-" + Instant.now().toString().replace(':', '-'));
+        for (int i = 0; i < args.length; i++)
+        {
+            switch (args[i])
+            {
+                case "--profile" -> profile = value(args, ++i, "--profile");
+                case "--out" -> directory = Path.of(value(args, ++i, "--out"));
+                case "--help", "-h" ->
+                {
+                    out.println("Usage: sluice bench [--profile smoke|quick|full] [--out DIR]\n       sluice bench compare OLD NEW");
+                    return 0;
+                }
+                default ->
+                {
+                    err.println("sluice bench: unknown argument '" + args[i] + "' (see sluice bench --help)");
+                    return 2;
+                }
+            }
+        }
+        if (!List.of("smoke", "quick", "full").contains(profile))
+        {
+            err.println("sluice bench: --profile must be smoke, quick or full, not '" + profile + "'");
+            return 2;
+        }
+        Files.createDirectories(directory);
+        final List<Figure> figures = new ArrayList<>();
+        final StringBuilder summary = new StringBuilder();
+        header(summary, profile);
+        jmh(profile, directory, figures, summary);
+        latency(profile, directory, figures, summary);
+        Figure.write(figures, directory);
+        Files.writeString(directory.resolve("summary.md"), summary, StandardCharsets.UTF_8);
+        out.println("sluice bench: " + profile + " report in " + directory.toAbsolutePath());
+        return 0;
+    }
+
+    private static String value(final String[] args, final int i, final String option)
+    {
+        if (i >= args.length)
+        {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static void header(final StringBuilder summary, final String profile) throws Exception
+    {
+        summary.append("# Sluice bench report (").append(profile).append(")\n\n")
+            .append("| | |\n|---|---|\n")
+            .append("| date | ").append(Instant.now()).append(" |\n")
+            .append("| commit | ").append(commit()).append(" |\n")
+            .append("| machine | ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+            .append(ManagementFactory.getOperatingSystemMXBean().getName()).append(' ')
+            .append(ManagementFactory.getOperatingSystemMXBean().getArch()).append(" |\n")
+            .append("| JDK | ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version")).append(" |\n")
+            .append("| flags | `").append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())).append("` |\n\n")
+            .append("Shared, noisy machines vary by up to 2x between runs: compare reports taken side by side.\n\n");
+    }
+
+    private static String commit()
+    {
+        try
+        {
+            final Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
+            final String hash = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return git.waitFor() == 0 ? hash : "unknown (not a git checkout)";
+        }
+        catch (final Exception e)
+        {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    private static void jmh(final String profile, final Path directory, final List<Figure> figures, final StringBuilder summary)
+        throws Exception
+    {
+        final ChainedOptionsBuilder options = new OptionsBuilder()
+            .result(directory.resolve("jmh.json").toString()).resultFormat(ResultFormatType.JSON)
+            .addProfiler("gc").shouldFailOnError(true);
+        switch (profile)
+        {
+            case "smoke" -> options.include("CodecBenchmark.encodeInputEvent").forks(0)
+                .warmupIterations(1).warmupTime(TimeValue.milliseconds(200)).measurementIterations(2)
+                .measurementTime(TimeValue.milliseconds(200));
+            case "quick" -> options.include("CodecBenchmark").include("WindowUpdateBenchmark").include("EndToEndBenchmark")
+                .param("window", "tumbling", "sliding", "session").param("storage", "memory").param("shards", "1")
+                .warmupIterations(2).warmupTime(TimeValue.seconds(1)).measurementIterations(3).measurementTime(TimeValue.seconds(1));
+            default -> options.include("io.sluice.bench.*Benchmark");
+        }
+        final Collection<RunResult> results = new Runner(options.build()).run();
+        summary.append("## JMH\n\n| benchmark | parameters | score | error | unit | allocated B/op |\n|---|---|---|---|---|---|\n");
+        for (final RunResult run : results)
+        {
+            final Result<?> primary = run.getPrimaryResult();
+            final String name = run.getParams().getBenchmark().replace("io.sluice.bench.", "");
+            final String params = parameters(run);
+            final Result<?> allocation = run.getSecondaryResults().get("·gc.alloc.rate.norm") != null ?
+                run.getSecondaryResults().get("·gc.alloc.rate.norm") : run.getSecondaryResults().get("gc.alloc.rate.norm");
+            final String figureName = name + (params.isEmpty() ? "" : "[" + params + "]");
+            figures.add(new Figure(figureName, primary.getScore(), primary.getScoreError(), primary.getScoreUnit()));
+            summary.append(String.format(Locale.ROOT, "| %s | %s | %.4g | ± %.2g | %s | %s |\n", name, params, primary.getScore(),
+                primary.getScoreError(), primary.getScoreUnit(),
+                allocation == null ? "–" : String.format(Locale.ROOT, "%.3g", allocation.getScore())));
+        }
+        summary.append('\n');
+    }
+
+    private static String parameters(final RunResult run)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (final String key : new TreeMap<>(asMap(run)).keySet())
+        {
+            text.append(text.length() == 0 ? "" : ",").append(key).append('=').append(run.getParams().getParam(key));
+        }
+        return text.toString();
+    }
+
+    private static Map<String, String> asMap(final RunResult run)
+    {
+        final Map<String, String> map = new LinkedHashMap<>();
+        for (final String key : run.getParams().getParamsKeys())
+        {
+            map.put(key, run.getParams().getParam(key));
+        }
+        return map;
+    }
+
+    private static void latency(final String profile, final Path directory, final List<Figure> figures, final StringBuilder summary)
+        throws Exception
+    {
+        final double[] fractions = switch (profile)
+        {
+            case "smoke" -> new double[] {0.5};
+            case "quick" -> new double[] {0.1, 0.5};
+            default -> new double[] {0.1, 0.25, 0.5, 0.75, 0.9, 1.0};
+        };
+        final double seconds = profile.equals("smoke") ? 1 : profile.equals("quick") ? 5 : 10;
+        summary.append("## Latency, publish → result, 1 shard, open loop\n\n")
+            .append("Each latency includes one interval between sends (1 / rate): an event's window closes with the next event.\n\n")
+            .append("| storage | offered events/s | p50 µs | p99 µs | p99.9 µs | p99.99 µs | max µs |\n|---|---|---|---|---|---|---|\n");
+        final Map<String, Histogram> percentileSeries = new LinkedHashMap<>();
+        final Map<Double, Histogram> sweep = new TreeMap<>();
+        final List<String> storages = profile.equals("full") ? List.of("memory", "journal") : List.of("memory");
+        for (final String storage : storages)
+        {
+            final double maxRate = LatencyReport.maxRate(storage, directory, profile.equals("smoke") ? 0.5 : 3);
+            figures.add(new Figure("max-rate[" + storage + "]", maxRate, 0, "events/s"));
+            for (final double fraction : storage.equals("journal") ? new double[] {0.5} : fractions)
+            {
+                final int percent = (int)Math.round(fraction * 100);
+                final LatencyReport.Point point = LatencyReport.measure(storage, directory, maxRate * fraction, seconds, percent);
+                final Histogram h = point.total();
+                summary.append(String.format(Locale.ROOT, "| %s | %.0f (%d%%) | %.1f | %.1f | %.1f | %.1f | %.1f |\n", storage,
+                    maxRate * fraction, percent, h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
+                    h.getValueAtPercentile(99.9) / 1e3, h.getValueAtPercentile(99.99) / 1e3, h.getMaxValue() / 1e3));
+                for (final double p : new double[] {50, 99, 99.9, 99.99})
+                {
+                    figures.add(new Figure("latency-p" + p + "[" + storage + "," + percent + "%]", h.getValueAtPercentile(p) / 1e3, 0, "us"));
+                }
+                percentileSeries.put(storage + " at " + percent + "%", h);
+                if (storage.equals("memory"))
+                {
+                    sweep.put(maxRate * fraction, h);
+                    if (percent == 50)
+                    {
+                        LatencyPlots.overTime(point.intervals(), 1.0, directory.resolve("latency-over-time.png"));
+                    }
+                }
+            }
+        }
+        LatencyPlots.percentiles(percentileSeries, directory.resolve("percentiles.png"));
+        summary.append("\n![percentiles](percentiles.png)\n\n![over time](latency-over-time.png)\n");
+        if (sweep.size() > 1)
+        {
+            LatencyPlots.rateSweep(sweep, directory.resolve("rate-sweep.png"));
+            summary.append("\n![rate sweep](rate-sweep.png)\n");
+        }
+    }
+}
