@@ -70,25 +70,17 @@ public final class LatencyPlots
         final XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Latency over time")
             .xAxisTitle("seconds").yAxisTitle("latency (µs)").build();
         chart.getStyler().setYAxisLogarithmic(true);
-        final double[] percentiles = {50, 99, 99.9, 100};
-        final String[] names = {"p50", "p99", "p99.9", "max"};
-        for (int p = 0; p < percentiles.length; p++)
+        final List<Double> seconds = new ArrayList<>();
+        final List<Histogram> nonEmpty = new ArrayList<>();
+        for (int i = 0; i < intervals.size(); i++)
         {
-            final List<Double> x = new ArrayList<>();
-            final List<Double> y = new ArrayList<>();
-            for (int i = 0; i < intervals.size(); i++)
+            if (intervals.get(i).getTotalCount() > 0)
             {
-                if (intervals.get(i).getTotalCount() > 0)
-                {
-                    x.add((i + 1) * intervalSeconds);
-                    y.add(Math.max(0.01, intervals.get(i).getValueAtPercentile(percentiles[p]) / 1e3));
-                }
-            }
-            if (!x.isEmpty())
-            {
-                chart.addSeries(names[p], x, y);
+                seconds.add((i + 1) * intervalSeconds);
+                nonEmpty.add(intervals.get(i));
             }
         }
+        addPercentileSeries(chart, seconds, nonEmpty);
         BitmapEncoder.saveBitmap(chart, withoutExtension(png), BitmapEncoder.BitmapFormat.PNG);
     }
 
@@ -98,20 +90,33 @@ public final class LatencyPlots
         final XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Latency against offered rate")
             .xAxisTitle("offered rate (M events/s)").yAxisTitle("latency (µs)").build();
         chart.getStyler().setYAxisLogarithmic(true);
+        final List<Double> rates = new ArrayList<>();
+        for (final Double rate : byRate.keySet())
+        {
+            rates.add(rate / 1e6);
+        }
+        addPercentileSeries(chart, rates, new ArrayList<>(byRate.values()));
+        BitmapEncoder.saveBitmap(chart, withoutExtension(png), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** One series each for p50, p99, p99.9 and max of the histograms, at the given x. */
+    private static void addPercentileSeries(final XYChart chart, final List<Double> x, final List<Histogram> histograms)
+    {
+        if (x.isEmpty())
+        {
+            return;
+        }
         final double[] percentiles = {50, 99, 99.9, 100};
         final String[] names = {"p50", "p99", "p99.9", "max"};
         for (int p = 0; p < percentiles.length; p++)
         {
-            final List<Double> x = new ArrayList<>();
             final List<Double> y = new ArrayList<>();
-            for (final Map.Entry<Double, Histogram> point : byRate.entrySet())
+            for (final Histogram histogram : histograms)
             {
-                x.add(point.getKey() / 1e6);
-                y.add(Math.max(0.01, point.getValue().getValueAtPercentile(percentiles[p]) / 1e3));
+                y.add(Math.max(0.01, histogram.getValueAtPercentile(percentiles[p]) / 1e3));
             }
             chart.addSeries(names[p], x, y);
         }
-        BitmapEncoder.saveBitmap(chart, withoutExtension(png), BitmapEncoder.BitmapFormat.PNG);
     }
 
     /** Labels whole nines (1 → 90%, 2 → 99%, 3 → 99.9%...); ticks between them stay blank. */
