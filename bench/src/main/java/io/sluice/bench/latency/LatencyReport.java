@@ -24,7 +24,8 @@ import java.util.Locale;
  * </pre>
  *
  * So a latency includes one interval between sends (1 / rate), the time for the next event to arrive. The
- * maximum rate is measured first, closed loop, for a few seconds. For each fraction it writes
+ * maximum rate is measured first, closed loop, for a few seconds. Each point warms up at its rate for a fifth
+ * of its duration (half a second at least), and that warm-up is not recorded. For each fraction it writes
  * {@code latency-<storage>-<percent>.hgrm} (percentiles, µs) and {@code .hlog} (one histogram per second),
  * and prints one line.
  *
@@ -128,8 +129,12 @@ public final class LatencyReport
             {
                 final int probe = sluice.pipelineId("probe");
                 final long[] eventTime = {0};
+                final OpenLoopLoad.Target send = intendedNs -> sluice.publish(probe, 0, eventTime[0]++, 0, intendedNs);
+                // A warm-up at the same rate, discarded: compilation belongs to no steady state.
+                load.run(send, rate, (long)(rate * Math.max(0.5, seconds / 5)));
+                load.takeInterval();
                 logger.start();
-                behind = load.run(intendedNs -> sluice.publish(probe, 0, eventTime[0]++, 0, intendedNs), rate, (long)(rate * seconds));
+                behind = load.run(send, rate, (long)(rate * seconds));
             }
             logger.interrupt();
             logger.join();
