@@ -2,6 +2,7 @@ package io.sluice.bench.latency;
 
 import io.sluice.Sluice;
 import io.sluice.ThreadingMode;
+import io.sluice.WaitStrategy;
 import io.sluice.Watermarks;
 import io.sluice.Windows;
 import io.sluice.journal.JournalStorage;
@@ -37,6 +38,8 @@ public final class LatencyReport
     private static final long HIGHEST_NS = 60_000_000_000L;
     /** -Dsluice.threading=DEDICATED|SHARED (default SHARED: on 2 cores, the publisher and the engine get a core each). */
     private static final ThreadingMode THREADING = ThreadingMode.valueOf(System.getProperty("sluice.threading", "SHARED"));
+    /** -Dsluice.wait=BACKOFF|YIELDING|BUSY_SPIN|SLEEPING: how the engine thread waits for work (default BACKOFF). */
+    private static final WaitStrategy WAIT = WaitStrategy.valueOf(System.getProperty("sluice.wait", "BACKOFF"));
 
     private LatencyReport()
     {
@@ -50,8 +53,8 @@ public final class LatencyReport
         final Path output = Files.createDirectories(Path.of(args.length > 3 ? args[3] : "bench/target/latency"));
 
         final double maxRate = maxRate(storage, output, 3);
-        System.out.printf(Locale.ROOT, "%s, %s threads: maximum rate %.2f M events/s (closed loop, 3 s)%n", storage, THREADING,
-            maxRate / 1e6);
+        System.out.printf(Locale.ROOT, "%s, %s threads, %s: maximum rate %.2f M events/s (closed loop, 3 s)%n", storage, THREADING,
+            WAIT, maxRate / 1e6);
         System.out.println("offered events/s   p50 µs   p99 µs  p99.9 µs  p99.99 µs    max µs   behind at end");
         for (final String fraction : fractions.split(","))
         {
@@ -165,7 +168,7 @@ public final class LatencyReport
     private static Sluice engine(final Path journal, final OpenLoopLoad load)
     {
         final Sluice.Builder builder = Sluice.builder().shards(1).ringSize(1 << 16).checkpointInterval(Duration.ZERO)
-            .threadingMode(THREADING);
+            .threadingMode(THREADING).waitStrategy(WAIT);
         if (journal != null)
         {
             builder.storage(JournalStorage.open(journal));

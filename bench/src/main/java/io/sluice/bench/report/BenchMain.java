@@ -61,6 +61,7 @@ public final class BenchMain
             return Compare.run(Path.of(args[1]), Path.of(args[2]), out) ? 0 : 1;
         }
         String profile = "quick";
+        double boundUs = 1_000;
         Path directory = Path.of("bench", "target", "report-" + Instant.now().toString().replace(':', '-'));
         for (int i = 0; i < args.length; i++)
         {
@@ -68,9 +69,11 @@ public final class BenchMain
             {
                 case "--profile" -> profile = value(args, ++i, "--profile");
                 case "--out" -> directory = Path.of(value(args, ++i, "--out"));
+                case "--p999-bound-us" -> boundUs = Double.parseDouble(value(args, ++i, "--p999-bound-us"));
                 case "--help", "-h" ->
                 {
-                    out.println("Usage: sluice bench [--profile smoke|quick|full] [--out DIR]\n       sluice bench compare OLD NEW");
+                    out.println("Usage: sluice bench [--profile smoke|quick|full] [--out DIR] [--p999-bound-us US]\n" +
+                        "       sluice bench compare OLD NEW");
                     return 0;
                 }
                 default ->
@@ -90,7 +93,7 @@ public final class BenchMain
         final StringBuilder summary = new StringBuilder();
         header(summary, profile);
         jmh(profile, directory, figures, summary);
-        latency(profile, directory, figures, summary);
+        latency(profile, directory, figures, summary, boundUs);
         Figure.write(figures, directory);
         Files.writeString(directory.resolve("summary.md"), summary, StandardCharsets.UTF_8);
         out.println("sluice bench: " + profile + " report in " + directory.toAbsolutePath());
@@ -188,7 +191,8 @@ public final class BenchMain
         return map;
     }
 
-    private static void latency(final String profile, final Path directory, final List<Figure> figures, final StringBuilder summary)
+    private static void latency(
+        final String profile, final Path directory, final List<Figure> figures, final StringBuilder summary, final double boundUs)
         throws Exception
     {
         final double[] fractions = switch (profile)
@@ -235,6 +239,18 @@ public final class BenchMain
         summary.append("\n![percentiles](percentiles.png)\n\n![over time](latency-over-time.png)\n");
         if (sweep.size() > 1)
         {
+            // The sweep's answer: the highest offered rate whose p99.9 stayed under the bound.
+            double best = 0;
+            for (final Map.Entry<Double, Histogram> point : sweep.entrySet())
+            {
+                if (point.getValue().getValueAtPercentile(99.9) / 1e3 <= boundUs)
+                {
+                    best = Math.max(best, point.getKey());
+                }
+            }
+            figures.add(new Figure("max-rate-p99.9-under-" + (long)boundUs + "us[memory]", best, 0, "events/s"));
+            summary.append(String.format(Locale.ROOT, "\nHighest offered rate whose p99.9 stayed under %.0f µs: %s.%n", boundUs,
+                best > 0 ? String.format(Locale.ROOT, "%.0f events/s", best) : "none of the rates measured"));
             LatencyPlots.rateSweep(sweep, directory.resolve("rate-sweep.png"));
             summary.append("\n![rate sweep](rate-sweep.png)\n");
         }
