@@ -96,6 +96,7 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
         if (slot.type == IngressSlot.QUERY)
         {
             slot.shard = shardOf(slot.keyHash, shardCount);
+            slot.journalIndex = lastJournalIndex; // not journaled: shards' progress stays where the last input left it
             return;
         }
         if (slot.type == IngressSlot.CHECKPOINT)
