@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongConsumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -37,7 +36,7 @@ final class CheckpointCoordinator implements AutoCloseable
     }
 
     private final CheckpointStore store;
-    private final LongConsumer releaseInputBefore;
+    private final Runnable afterCheckpoint;
     private final int shards;
     private final String configuration;
     private final int keep;
@@ -61,10 +60,10 @@ final class CheckpointCoordinator implements AutoCloseable
 
     CheckpointCoordinator(
         final CheckpointStore store, final int shards, final String configuration, final int keep, final long intervalNs,
-        final EngineFailure failure, final LongConsumer releaseInputBefore)
+        final EngineFailure failure, final Runnable afterCheckpoint)
     {
         this.store = store;
-        this.releaseInputBefore = releaseInputBefore;
+        this.afterCheckpoint = afterCheckpoint;
         this.shards = shards;
         this.configuration = configuration;
         this.keep = keep;
@@ -270,7 +269,7 @@ final class CheckpointCoordinator implements AutoCloseable
             parts.add(new CheckpointStore.Part(shardPartName(s), shardStates[s].buffer(), 0, shardStates[s].length()));
         }
         final long bytes = store.write(id, index, shards, configuration, parts, keep);
-        releaseInputBefore.accept(store.oldestJournalIndex());
+        afterCheckpoint.run();
         return new CheckpointInfo(id, index, bytes, System.nanoTime() - startNs, stallNs);
     }
 

@@ -125,7 +125,7 @@ public final class Sluice implements AutoCloseable
         final OutputJournal[] outputJournals = openOutputJournals(builder);
         final String configuration = describeConfiguration(builder.shards, pipelines);
         checkpoints = storage == null ? null : new CheckpointCoordinator(storage.checkpoints(), builder.shards, configuration,
-            builder.checkpointsToKeep, builder.checkpointIntervalNs, failure, storage::releaseInputBefore);
+            builder.checkpointsToKeep, builder.checkpointIntervalNs, failure, storage::onCheckpointWritten);
         outputSequences = new OutputSequence[builder.shards];
         processors = new ShardProcessor[builder.shards];
         shardSequences = new Sequence[builder.shards];
@@ -562,11 +562,11 @@ public final class Sluice implements AutoCloseable
      */
     public long resumePosition(final String pipeline)
     {
-        final long pipelineKey = SequencerAgent.sourceKey(pipelineId(pipeline), 0) >>> 32;
+        final int id = pipelineId(pipeline);
         final long[] largest = {NO_POSITION};
         resumePositions.forEach((source, position) ->
         {
-            if (source >>> 32 == pipelineKey && position > largest[0])
+            if (source >>> 32 == id && position > largest[0])
             {
                 largest[0] = position;
             }

@@ -59,25 +59,19 @@ public final class KeyDictionary implements AutoCloseable
     /** As {@link #intern(char[], int, long)} for the key at {@code chars[offset, offset + length)}. */
     public int intern(final char[] chars, final int offset, final int length, final long hash)
     {
-        int slot = (int)hash & indexMask;
-        while (true)
-        {
-            final int entry = index[slot];
-            if (entry == 0)
-            {
-                return add(chars, offset, length, hash, slot);
-            }
-            final int id = entry - 1;
-            if (matches(recordOffsets[id], chars, offset, length, hash))
-            {
-                return id;
-            }
-            slot = (slot + 1) & indexMask;
-        }
+        final int found = probe(chars, offset, length, hash);
+        return found >= 0 ? found : add(chars, offset, length, hash, -found - 1);
     }
 
     /** @return the key's id, or -1 when it was never interned (a lookup must not intern what it asks about). */
     public int find(final char[] chars, final int offset, final int length, final long hash)
+    {
+        final int found = probe(chars, offset, length, hash);
+        return found >= 0 ? found : -1;
+    }
+
+    /** @return the key's id, or -(slot + 1) for the empty index slot where it would go. */
+    private int probe(final char[] chars, final int offset, final int length, final long hash)
     {
         int slot = (int)hash & indexMask;
         while (true)
@@ -85,7 +79,7 @@ public final class KeyDictionary implements AutoCloseable
             final int entry = index[slot];
             if (entry == 0)
             {
-                return -1;
+                return -slot - 1;
             }
             if (matches(recordOffsets[entry - 1], chars, offset, length, hash))
             {

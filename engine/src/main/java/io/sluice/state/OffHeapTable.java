@@ -190,7 +190,7 @@ public final class OffHeapTable implements AutoCloseable
                 hole = index;
             }
         }
-        clearSlot(buffer, hole * stride);
+        clearSlot(buffer, hole);
         size--;
     }
 
@@ -211,15 +211,17 @@ public final class OffHeapTable implements AutoCloseable
         }
     }
 
-    /** Visits every live entry; the visitor must not insert or remove. */
+    /** Visits every live entry, in slot order, through the occupancy bitmap; the visitor must not insert or remove. */
     public void forEach(final EntryVisitor visitor)
     {
-        for (int i = 0; i < capacity; i++)
+        final long[] occupied = this.occupied;
+        for (int word = 0; word < occupied.length; word++)
         {
-            final int offset = i * stride;
-            if (buffer.getInt(offset + TAG_OFFSET) != 0)
+            long bits = occupied[word];
+            while (bits != 0)
             {
-                visitor.visit(offset);
+                visitor.visit(((word << 6) + Long.numberOfTrailingZeros(bits)) * stride);
+                bits &= bits - 1;
             }
         }
     }
@@ -236,18 +238,7 @@ public final class OffHeapTable implements AutoCloseable
     {
         out.section(0x0FF7AB1E).putInt(stride).putInt(capacity).putInt(size);
         out.reserve((long)size * (Integer.BYTES + stride));
-        final UnsafeBuffer buffer = this.buffer;
-        final long[] occupied = this.occupied;
-        for (int word = 0; word < occupied.length; word++)
-        {
-            long bits = occupied[word];
-            while (bits != 0)
-            {
-                final int slot = (word << 6) + Long.numberOfTrailingZeros(bits);
-                out.putInt(slot).putWords(buffer, slot * stride, stride);
-                bits &= bits - 1;
-            }
-        }
+        forEach(entry -> out.putInt(entry / stride).putWords(buffer, entry, stride));
     }
 
     public void restoreFrom(final StateReader in)
@@ -314,9 +305,9 @@ public final class OffHeapTable implements AutoCloseable
         }
     }
 
-    private void clearSlot(final UnsafeBuffer buffer, final int offset)
+    private void clearSlot(final UnsafeBuffer buffer, final int slot)
     {
-        final int slot = offset / stride;
+        final int offset = slot * stride;
         occupied[slot >>> 6] &= ~(1L << slot);
         for (int i = 0; i < stride; i += 8)
         {

@@ -48,12 +48,6 @@ public interface CheckpointStore
      */
     Stored loadNewest(Consumer<String> warnings) throws IOException;
 
-    /**
-     * The journal index of the oldest checkpoint recovery could still use (complete, manifest intact), or
-     * {@link MessageLog#NO_INDEX} when there is none: input before it is needed by no checkpoint kept.
-     */
-    long oldestJournalIndex() throws IOException;
-
     /** The id the next checkpoint should take: above every id present, complete or not. */
     long nextId() throws IOException;
 }

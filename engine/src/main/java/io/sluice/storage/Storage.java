@@ -19,10 +19,10 @@ public interface Storage extends AutoCloseable
     CheckpointStore checkpoints();
 
     /**
-     * Called after each checkpoint with the journal index of the oldest checkpoint kept: recovery needs no
-     * input record before it. A storage may delete such records (whole journal files), as its retention says.
+     * Called after each checkpoint is durable and older ones pruned: input that no kept checkpoint needs may
+     * now go (whole journal files), as the storage's retention says. A storage that keeps everything does nothing.
      */
-    void releaseInputBefore(long journalIndex);
+    void onCheckpointWritten();
 
     /**
      * The index from which the input journal still holds every record, or {@link MessageLog#NO_INDEX} if it

@@ -162,7 +162,7 @@ public final class SlidingWindowOperator implements WindowOperator
             {
                 final long start = end - grid.sizeMs;
                 layout.clear(scratch, 0);
-                if (store.mergeInto(store.record(keyTag, keyId), grid.sliceIndex(start), grid.slicesPerWindow, scratch, 0))
+                if (store.mergeInto(record, grid.sliceIndex(start), grid.slicesPerWindow, scratch, 0))
                 {
                     visitor.visit(start, end, scratch, 0);
                 }

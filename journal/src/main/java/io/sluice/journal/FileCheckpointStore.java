@@ -169,6 +169,10 @@ public final class FileCheckpointStore implements CheckpointStore
         return found;
     }
 
+    /**
+     * The journal index of the oldest checkpoint recovery could still use (complete, manifest intact), or
+     * {@link MessageLog#NO_INDEX} when there is none: input before it is needed by no checkpoint kept.
+     */
     public long oldestJournalIndex() throws IOException
     {
         final List<Long> ids = ids();

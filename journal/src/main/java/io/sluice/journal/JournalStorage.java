@@ -104,14 +104,20 @@ public final class JournalStorage implements Storage
         return new JournalStorage(directory, rollCycle, Durability.DEFAULT, retention, clock);
     }
 
-    public void releaseInputBefore(final long journalIndex)
+    public void onCheckpointWritten()
     {
-        if (retention == InputRetention.KEEP_ALL || journalIndex == MessageLog.NO_INDEX)
+        if (retention == InputRetention.KEEP_ALL)
         {
-            return;
+            return; // nothing to delete, so no manifest to read either
         }
+        long journalIndex = MessageLog.NO_INDEX;
         try
         {
+            journalIndex = checkpoints.oldestJournalIndex();
+            if (journalIndex == MessageLog.NO_INDEX)
+            {
+                return;
+            }
             final long retainedFrom = input.deleteCyclesBefore(journalIndex);
             if (retainedFrom > inputRetainedFrom())
             {
