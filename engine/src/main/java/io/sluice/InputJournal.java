@@ -88,10 +88,10 @@ final class InputJournal implements AutoCloseable
         return log.append(scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + length);
     }
 
-    /** Makes the records appended so far as durable as the log's durability asks. */
-    void sync()
+    /** Ends the batch: the records appended so far become readable, and as durable as the log's durability asks. */
+    void commit()
     {
-        log.sync();
+        log.commit();
     }
 
     /**

@@ -115,12 +115,15 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
         }
     }
 
-    /** With {@link io.sluice.storage.Durability#SYNC}, shards see the batch only once the journal holds it on disk. */
+    /**
+     * The batch is one journal commit: shards see it only once the journal holds it (on disk, with
+     * {@link io.sluice.storage.Durability#SYNC}).
+     */
     public void onBatchEnd()
     {
         if (journal != null)
         {
-            journal.sync();
+            journal.commit();
         }
     }
 

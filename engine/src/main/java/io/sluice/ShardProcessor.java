@@ -1,5 +1,6 @@
 package io.sluice;
 
+import io.sluice.record.OutputJournal;
 import io.sluice.state.KeyDictionary;
 import io.sluice.state.StateReader;
 import io.sluice.state.StateWriter;
@@ -42,13 +43,20 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
     private long ownEvents;
     @SuppressWarnings("unused") // read and written through PROCESSED_INPUT_INDEX, by the shard thread and by sinks
     private long processedInputIndex = -1;
+    // The last slot handled: published as processed at the batch's end, once its outputs are committed.
+    private long handledInputIndex = -1;
     private final CheckpointCoordinator checkpoints;
+    private final OutputJournal outputJournal;
 
-    /** @param checkpoints null without storage: no checkpoint barrier ever reaches the shard then. */
+    /**
+     * @param checkpoints   null without storage: no checkpoint barrier ever reaches the shard then.
+     * @param outputJournal null without storage.
+     */
     ShardProcessor(
         final int shard, final KeyDictionary dictionary, final WindowOperator[] operators, final Output[] outputs,
-        final OutputSequence outputSequence, final CheckpointCoordinator checkpoints)
+        final OutputSequence outputSequence, final CheckpointCoordinator checkpoints, final OutputJournal outputJournal)
     {
+        this.outputJournal = outputJournal;
         this.shard = shard;
         this.outputSequence = outputSequence;
         this.checkpoints = checkpoints;
@@ -59,7 +67,10 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
         java.util.Arrays.fill(watermarksMs, Long.MIN_VALUE);
     }
 
-    /** The input journal index of the last slot this shard finished: every output of it and before is journaled. */
+    /**
+     * The input journal index of the last slot this shard finished: every output of it and before is in the
+     * output journal, committed (readers see it).
+     */
     long processedInputIndex()
     {
         return (long)PROCESSED_INPUT_INDEX.getAcquire(this);
@@ -74,8 +85,18 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
         }
         finally
         {
-            PROCESSED_INPUT_INDEX.setRelease(this, slot.journalIndex);
+            handledInputIndex = slot.journalIndex;
         }
+    }
+
+    /** The batch's outputs are one output journal commit; only then is the batch's progress published. */
+    public void onBatchEnd()
+    {
+        if (outputJournal != null)
+        {
+            outputJournal.commit();
+        }
+        PROCESSED_INPUT_INDEX.setRelease(this, handledInputIndex);
     }
 
     private void dispatch(final IngressSlot slot)
@@ -129,6 +150,12 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
     private void onCheckpointBarrier(final long checkpointId)
     {
         final long startNs = System.nanoTime();
+        // The snapshot's output sequence says "journaled through here": what it counts must be committed, or a
+        // crash after the checkpoint would lose outputs that recovery, restoring past them, never re-produces.
+        if (outputJournal != null)
+        {
+            outputJournal.commit();
+        }
         final StateWriter state = checkpoints.shardState(shard);
         saveTo(state.reset());
         checkpoints.onShardSaved(shard, checkpointId, System.nanoTime() - startNs);

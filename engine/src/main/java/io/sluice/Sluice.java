@@ -719,6 +719,10 @@ public final class Sluice implements AutoCloseable
                 // each record is applied by the handler
             }
         }
+        for (final ShardProcessor processor : processors)
+        {
+            processor.onBatchEnd(); // the replay's outputs committed, its progress published
+        }
         sequencerAgent.forEachSourcePosition(resumePositions::put);
         for (int s = 0; s < outputJournals.length; s++)
         {
@@ -963,7 +967,7 @@ public final class Sluice implements AutoCloseable
                 pipeline.resultListener(), pipeline.lateListener(), listenerErrors, outputJournal);
             operators[p] = newOperator(pipeline, outputs[p], builder.expectedKeysPerShard);
         }
-        return new ShardProcessor(shard, dictionary, operators, outputs, outputSequence, checkpoints);
+        return new ShardProcessor(shard, dictionary, operators, outputs, outputSequence, checkpoints, outputJournal);
     }
 
     static WindowOperator newOperator(final PipelineBuilder pipeline, final Output output, final int expectedKeys)

@@ -61,9 +61,8 @@ public class WindowUpdateBenchmark
     @Param({"10000"})
     public int keyCount;
 
-    private long[] times;
-    private long[] keys;
-    private long[] values;
+    // Events interleaved as (time, key, value) triples, as a ring slot holds them: one stream to read, not three.
+    private long[] events;
     private WindowOperator operator;
     private KeyDictionary dictionary;
     private long timeShiftMs;
@@ -75,14 +74,12 @@ public class WindowUpdateBenchmark
     public void setUp(final Blackhole blackhole)
     {
         final SplittableRandom random = new SplittableRandom(7);
-        times = new long[EVENTS];
-        keys = new long[EVENTS];
-        values = new long[EVENTS];
+        events = new long[EVENTS * 3];
         for (int i = 0; i < EVENTS; i++)
         {
-            times[i] = i / 100 - random.nextLong(BOUND_MS);
-            keys[i] = random.nextInt(keyCount);
-            values[i] = random.nextLong(1000);
+            events[i * 3] = i / 100 - random.nextLong(BOUND_MS);
+            events[i * 3 + 1] = random.nextInt(keyCount);
+            events[i * 3 + 2] = random.nextLong(1000);
         }
         final WindowSpec spec;
         switch (window)
@@ -120,14 +117,14 @@ public class WindowUpdateBenchmark
     @OperationsPerInvocation(1024)
     public void update()
     {
-        final long[] times = this.times;
+        final long[] events = this.events;
         final WindowOperator operator = this.operator;
         for (int n = 0; n < 1024; n++)
         {
-            final int i = cursor;
+            final int i = cursor * 3;
             // Replay the same events shifted forward in time each lap, so that time keeps advancing.
-            final long t = times[i] + timeShiftMs;
-            operator.onElement(KeyTags.LONG, keys[i], t, values[i], 0, watermarkMs);
+            final long t = events[i] + timeShiftMs;
+            operator.onElement(KeyTags.LONG, events[i + 1], t, events[i + 2], 0, watermarkMs);
             if (t > maxTimeMs)
             {
                 maxTimeMs = t;

@@ -56,6 +56,12 @@ public final class OutputJournal implements AutoCloseable
         return journaledThrough;
     }
 
+    /** Ends the shard's batch: the outputs appended so far become readable to sinks. */
+    public void commit()
+    {
+        log.commit();
+    }
+
     public void append(final WindowResult result)
     {
         final boolean longKey = result.isLongKey();

@@ -6,7 +6,9 @@ import org.agrona.DirectBuffer;
  * An append-only log of opaque messages, each named by a stable, increasing index. The engine encodes
  * (SBE) and decodes; a log only stores bytes. The journal module implements it on Chronicle Queue.
  *
- * <p>One thread appends at a time; any number of readers.
+ * <p>Appends come in batches: the messages appended since the last {@link #commit()} become visible to
+ * readers together, at the commit (a log may also commit earlier on its own, e.g. when a batch is large).
+ * A crash loses an uncommitted batch whole. One thread appends at a time; any number of readers.
  */
 public interface MessageLog extends AutoCloseable
 {
@@ -16,10 +18,11 @@ public interface MessageLog extends AutoCloseable
     long append(DirectBuffer buffer, int offset, int length);
 
     /**
-     * Makes every message appended so far as durable as the log's {@link Durability} asks, returning when it
-     * is: a flush to the device for {@link Durability#SYNC}, nothing for {@link Durability#DEFAULT}.
+     * Ends the batch: every message appended so far becomes visible to readers, and as durable as the log's
+     * {@link Durability} asks before this returns: flushed to the device for {@link Durability#SYNC}, in the
+     * page cache for {@link Durability#DEFAULT}.
      */
-    void sync();
+    void commit();
 
     /** @return the index of the last complete message, or {@link #NO_INDEX} if there is none. */
     long lastIndex();

@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * A record copied into memory of our own and its CRC32C computed there. {@code CRC32C.update(ByteBuffer)}
+ * A record (or a whole journal document) copied into memory of our own, and CRC32C computed there. {@code CRC32C.update(ByteBuffer)}
  * on a direct buffer is the JDK's intrinsic and allocates nothing, but it needs a {@code ByteBuffer}, which
  * Chronicle's mapped memory and an address-backed {@code UnsafeBuffer} are not; copying a record of a few
  * dozen bytes costs less than the checksum, and needs no {@code --add-opens} (which Agrona's
@@ -38,11 +38,39 @@ final class ChecksummedCopy
         return checksum(length);
     }
 
-    /** Like {@link #copyFrom(DirectBuffer, int, int)}, from raw memory (a mapped journal file). */
-    int copyFrom(final long address, final int length)
+    /** True if the CRC32C of the buffer's bytes can be taken in place: it wraps a direct {@code ByteBuffer}. */
+    static boolean checksumsInPlace(final DirectBuffer source)
     {
+        final ByteBuffer backing = source.byteBuffer();
+        return backing != null && backing.isDirect();
+    }
+
+    /** The CRC32C of bytes of a buffer for which {@link #checksumsInPlace} holds, without copying them. */
+    int checksumInPlace(final DirectBuffer source, final int offset, final int length)
+    {
+        final ByteBuffer backing = source.byteBuffer();
+        final int start = source.wrapAdjustment() + offset;
+        backing.limit(start + length).position(start);
+        crc.reset();
+        crc.update(backing);
+        return (int)crc.getValue();
+    }
+
+    /** Copies a whole journal document in from raw memory (a mapped journal file), without checksumming it. */
+    void copyDocument(final long address, final int length)
+    {
+        ensureCapacity(length);
         mapped.wrap(address, length);
-        return copyFrom(mapped, 0, length);
+        view.putBytes(0, mapped, 0, length);
+    }
+
+    /** The CRC32C of {@code length} bytes of the copy, from {@code offset}. */
+    int checksum(final int offset, final int length)
+    {
+        bytes.limit(offset + length).position(offset);
+        crc.reset();
+        crc.update(bytes);
+        return (int)crc.getValue();
     }
 
     /** The last copy; valid until the next. */
@@ -53,10 +81,7 @@ final class ChecksummedCopy
 
     private int checksum(final int length)
     {
-        bytes.limit(length).position(0);
-        crc.reset();
-        crc.update(bytes);
-        return (int)crc.getValue();
+        return checksum(0, length);
     }
 
     private void ensureCapacity(final int length)

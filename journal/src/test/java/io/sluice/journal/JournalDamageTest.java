@@ -80,7 +80,8 @@ class JournalDamageTest
     {
         final Path copy = TestFiles.copyTree(original, temp.resolve("cut"));
         final long firstLost = checkpoint.journalIndex() + 5_000;
-        final long cutAt = payloadPosition(copy, firstLost) - 4; // at the record's header: it and all after it gone
+        // At the Chronicle header of the record's document (a batch): that batch and all after it gone.
+        final long cutAt = documentPosition(copy, firstLost) - 4;
         try (FileChannel file = FileChannel.open(cycleFile(copy), StandardOpenOption.WRITE))
         {
             file.truncate(cutAt);
@@ -137,18 +138,24 @@ class JournalDamageTest
         }
     }
 
-    /** Where a record's message starts in its cycle file (Chronicle's mapped positions are file offsets). */
+    private static long documentPosition(final Path storage, final long index)
+    {
+        try (ChronicleMessageLog log = ChronicleMessageLog.readOnly(storage.resolve("input")))
+        {
+            final long position = log.documentPositionInFile(index);
+            assertTrue(position >= 0, "index " + index + " is in the journal");
+            return position;
+        }
+    }
+
+    /** Where a record's message starts in its cycle file. */
     private static long payloadPosition(final Path storage, final long index)
     {
-        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(storage.resolve("input")).readOnly(true).build();
-             ExcerptTailer tailer = queue.createTailer())
+        try (ChronicleMessageLog log = ChronicleMessageLog.readOnly(storage.resolve("input")))
         {
-            assertTrue(tailer.moveToIndex(index), "index " + index + " is in the journal");
-            try (DocumentContext document = tailer.readingDocument())
-            {
-                assertTrue(document.isPresent());
-                return document.wire().bytes().readPosition();
-            }
+            final long position = log.messagePositionInFile(index);
+            assertTrue(position >= 0, "index " + index + " is in the journal");
+            return position;
         }
     }
 }

@@ -1,0 +1,176 @@
+package io.sluice.journal;
+
+import io.sluice.storage.Durability;
+import io.sluice.storage.MessageLog;
+import net.openhft.chronicle.queue.RollCycles;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Batches of messages as Chronicle documents: indexes, visibility at commit, seeking into a batch, reopening. */
+class ChronicleMessageLogTest
+{
+    @TempDir
+    Path directory;
+
+    private final UnsafeBuffer message = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+
+    @Test
+    void indexesNumberRecordsWithinTheCycleWhateverTheBatches()
+    {
+        final List<Long> batchedIndexes = appendInBatches(directory.resolve("batched"), 3_000, new SplittableRandom(1), 700);
+        final List<Long> singleIndexes = appendInBatches(directory.resolve("single"), 3_000, new SplittableRandom(1), 1);
+        assertEquals(singleIndexes, batchedIndexes, "same input, same indexes, however it was batched");
+        for (int i = 1; i < batchedIndexes.size(); i++)
+        {
+            assertEquals(batchedIndexes.get(i - 1) + 1, batchedIndexes.get(i), "consecutive within one cycle");
+        }
+    }
+
+    @Test
+    void aBatchIsInvisibleUntilCommittedThenReadWhole()
+    {
+        try (ChronicleMessageLog log = open(directory))
+        {
+            final long first = append(log, 100);
+            append(log, 101);
+            append(log, 102);
+            assertEquals(MessageLog.NO_INDEX, log.lastIndex());
+            assertEquals(List.of(), readAll(log, MessageLog.NO_INDEX));
+
+            log.commit();
+            assertEquals(first + 2, log.lastIndex());
+            assertEquals(List.of(100L, 101L, 102L), readAll(log, MessageLog.NO_INDEX));
+        }
+    }
+
+    @Test
+    void seekFindsEveryRecordInsideItsBatchAndNoRecordBeyondTheEnd()
+    {
+        final List<Long> indexes = appendInBatches(directory, 2_000, new SplittableRandom(7), 300);
+        try (ChronicleMessageLog log = open(directory))
+        {
+            final SplittableRandom random = new SplittableRandom(3);
+            for (int probe = 0; probe < 200; probe++)
+            {
+                final int i = random.nextInt(indexes.size());
+                final List<Long> values = readAll(log, indexes.get(i));
+                assertEquals(indexes.size() - i, values.size(), "from record " + i);
+                assertEquals(i, values.get(0), "record " + i + " is read first");
+            }
+            try (MessageLog.Reader reader = log.reader())
+            {
+                assertFalse(reader.seek(indexes.get(indexes.size() - 1) + 1));
+            }
+        }
+    }
+
+    @Test
+    void reopeningContinuesTheNumbering()
+    {
+        final long last;
+        try (ChronicleMessageLog log = open(directory))
+        {
+            append(log, 1);
+            append(log, 2);
+            log.commit();
+            last = log.lastIndex();
+        }
+        try (ChronicleMessageLog log = open(directory))
+        {
+            final long next = append(log, 3);
+            log.commit();
+            assertEquals(last + 1, next);
+            assertEquals(List.of(1L, 2L, 3L), readAll(log, MessageLog.NO_INDEX));
+        }
+    }
+
+    @Test
+    void aLongBatchIsSplitIntoBoundedDocumentsWithoutLosingAnything()
+    {
+        final int count = ChronicleMessageLog.MAX_RECORDS_PER_DOCUMENT * 3 + 17;
+        try (ChronicleMessageLog log = open(directory))
+        {
+            for (int i = 0; i < count; i++)
+            {
+                append(log, i);
+            }
+            log.commit();
+            final List<Long> values = readAll(log, MessageLog.NO_INDEX);
+            assertEquals(count, values.size());
+            for (int i = 0; i < count; i++)
+            {
+                assertEquals(i, values.get(i));
+            }
+            assertTrue(log.documentPositionInFile(log.lastIndex()) > log.documentPositionInFile(log.lastIndex() - count + 1),
+                "the batch spans several documents");
+        }
+    }
+
+    private List<Long> appendInBatches(final Path path, final int count, final SplittableRandom random, final int maxBatch)
+    {
+        final List<Long> indexes = new ArrayList<>();
+        try (ChronicleMessageLog log = open(path))
+        {
+            int inBatch = 0;
+            int batch = 1 + random.nextInt(maxBatch);
+            for (int i = 0; i < count; i++)
+            {
+                indexes.add(append(log, i));
+                if (++inBatch == batch)
+                {
+                    log.commit();
+                    inBatch = 0;
+                    batch = 1 + random.nextInt(maxBatch);
+                }
+            }
+            log.commit();
+        }
+        return indexes;
+    }
+
+    private static ChronicleMessageLog open(final Path path)
+    {
+        return new ChronicleMessageLog(path, RollCycles.FAST_DAILY, Durability.DEFAULT);
+    }
+
+    private long append(final ChronicleMessageLog log, final long value)
+    {
+        message.putLong(0, value);
+        message.putLong(8, ~value);
+        return log.append(message, 0, 16 + (int)(value % 40));
+    }
+
+    private static List<Long> readAll(final MessageLog log, final long from)
+    {
+        final List<Long> values = new ArrayList<>();
+        try (MessageLog.Reader reader = log.reader())
+        {
+            if (from != MessageLog.NO_INDEX)
+            {
+                assertTrue(reader.seek(from), "record " + from + " found");
+            }
+            while (reader.next((index, buffer, offset, length) ->
+            {
+                final long value = buffer.getLong(offset);
+                assertEquals(~value, buffer.getLong(offset + 8));
+                assertEquals(16 + (int)(value % 40), length);
+                values.add(value);
+            }))
+            {
+                // collected by the handler
+            }
+        }
+        return values;
+    }
+}
