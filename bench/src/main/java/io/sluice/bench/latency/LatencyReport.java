@@ -113,6 +113,10 @@ public final class LatencyReport
             final long startMs = System.currentTimeMillis();
             writer.outputStartTime(startMs);
             writer.outputLegend();
+            // Only takes each second's histogram during the run; adding and compressing them waits until after.
+            // On 2 cores the publisher and the engine each own one: a third thread that works for milliseconds
+            // (a log histogram's compression does) preempts one of them for a scheduler slice, and that stall
+            // would be charged to the engine.
             final Thread logger = new Thread(() ->
             {
                 while (!Thread.currentThread().isInterrupted())
@@ -125,7 +129,10 @@ public final class LatencyReport
                     {
                         return;
                     }
-                    interval(load, writer, total, intervals, startMs);
+                    synchronized (intervals)
+                    {
+                        intervals.add(load.takeInterval());
+                    }
                 }
             }, "latency-intervals");
             try (Sluice sluice = engine(directory, load))
@@ -141,7 +148,13 @@ public final class LatencyReport
             }
             logger.interrupt();
             logger.join();
-            interval(load, writer, total, intervals, startMs);
+            intervals.add(load.takeInterval());
+            for (final Histogram interval : intervals)
+            {
+                total.add(interval);
+                writer.outputIntervalHistogram((interval.getStartTimeStamp() - startMs) / 1e3,
+                    (interval.getEndTimeStamp() - startMs) / 1e3, interval, 1e3);
+            }
         }
         finally
         {
@@ -152,17 +165,6 @@ public final class LatencyReport
             total.outputPercentileDistribution(hgrm, 1_000.0); // in µs
         }
         return new Point(total, intervals, behind);
-    }
-
-    private static synchronized void interval(
-        final OpenLoopLoad load, final HistogramLogWriter writer, final Histogram total, final java.util.List<Histogram> intervals,
-        final long startMs)
-    {
-        final Histogram interval = load.takeInterval();
-        total.add(interval);
-        intervals.add(interval);
-        writer.outputIntervalHistogram((interval.getStartTimeStamp() - startMs) / 1e3, (interval.getEndTimeStamp() - startMs) / 1e3,
-            interval, 1e3);
     }
 
     private static Sluice engine(final Path journal, final OpenLoopLoad load)
