@@ -151,14 +151,14 @@ public final class BenchMain
             case "quick" -> options.include("CodecBenchmark").include("WindowUpdateBenchmark").include("EndToEndBenchmark")
                 .param("window", "tumbling", "sliding", "session").param("storage", "memory").param("shards", "1")
                 .warmupIterations(2).warmupTime(TimeValue.seconds(1)).measurementIterations(3).measurementTime(TimeValue.seconds(1));
-            default -> options.include("io.sluice.bench.*Benchmark");
+            default -> options.include("io\\.sluice\\..*Benchmark"); // RingHopBenchmark lives in io.sluice
         }
         final Collection<RunResult> results = new Runner(options.build()).run();
         summary.append("## JMH\n\n| benchmark | parameters | score | error | unit | allocated B/op |\n|---|---|---|---|---|---|\n");
         for (final RunResult run : results)
         {
             final Result<?> primary = run.getPrimaryResult();
-            final String name = run.getParams().getBenchmark().replace("io.sluice.bench.", "");
+            final String name = run.getParams().getBenchmark().replace("io.sluice.bench.", "").replace("io.sluice.", "");
             final String params = parameters(run);
             final Result<?> allocation = run.getSecondaryResults().get("·gc.alloc.rate.norm") != null ?
                 run.getSecondaryResults().get("·gc.alloc.rate.norm") : run.getSecondaryResults().get("gc.alloc.rate.norm");
