@@ -36,7 +36,9 @@ final class PageToucher implements AutoCloseable
     private static final long WINDOW_BYTES = 64L << 20;
     private static final int PAGE_BYTES = 4096;
     private static final int PUBLISH_EVERY = 64;
-    private static final long IDLE_NANOS = 200_000;
+    // 16 MB ahead lasts over 30 ms at the fastest the journal is written here (about 450 MB/s), so waking
+    // every millisecond keeps well ahead while waking seldom enough not to disturb the engine's threads.
+    private static final long IDLE_NANOS = 1_000_000;
 
     private final IntFunction<Path> cycleFiles;
     private final Thread thread;
