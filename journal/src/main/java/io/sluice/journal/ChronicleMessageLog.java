@@ -62,6 +62,7 @@ final class ChronicleMessageLog implements MessageLog
 
     private final ChecksummedCopy appendCopy = new ChecksummedCopy();
     private final SingleChronicleQueue queue;
+    private final RollCycle rollCycle;
     private final String name;
     private final boolean syncing;
     private final boolean readOnly;
@@ -70,14 +71,13 @@ final class ChronicleMessageLog implements MessageLog
     private ExcerptAppender appender;
     private Thread appenderThread;
     // The batch being written: its open document, where the document started and how many records it holds.
+    // The cycle stays that of the last document after it closes; nextRecord is the number its cycle's next record gets.
     private DocumentContext document;
     private Bytes<?> documentBytes;
     private long documentStart;
-    private int documentCycle;
+    private int documentCycle = Integer.MIN_VALUE;
     private long documentFirstRecord;
     private int documentRecords;
-    // The cycle of the last record appended and the number the next record of that cycle gets.
-    private int appendCycle = Integer.MIN_VALUE;
     private long nextRecord;
 
     ChronicleMessageLog(final Path directory, final RollCycle rollCycle, final Durability durability)
@@ -96,9 +96,10 @@ final class ChronicleMessageLog implements MessageLog
     {
         this.name = directory.toString();
         this.queue = queue;
+        this.rollCycle = queue.rollCycle();
         this.syncing = syncing;
         this.readOnly = readOnly;
-        this.cycleNames = DateTimeFormatter.ofPattern(queue.rollCycle().format()).withZone(ZoneOffset.UTC);
+        this.cycleNames = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
         this.toucher = readOnly ? null : new PageToucher(directory.getFileName().toString(), this::cycleFile);
     }
 
@@ -138,7 +139,7 @@ final class ChronicleMessageLog implements MessageLog
         bytes.writeInt(length);
         bytes.unsafeWrite(from, length);
         bytes.writeInt(checksum);
-        final long index = queue.rollCycle().toIndex(documentCycle, documentFirstRecord + documentRecords);
+        final long index = rollCycle.toIndex(documentCycle, documentFirstRecord + documentRecords);
         if (++documentRecords == MAX_RECORDS_PER_DOCUMENT || bytes.writePosition() - documentStart >= MAX_DOCUMENT_BYTES)
         {
             closeDocument();
@@ -170,7 +171,6 @@ final class ChronicleMessageLog implements MessageLog
      */
     long deleteCyclesBefore(final long index) throws IOException
     {
-        final RollCycle rollCycle = queue.rollCycle();
         final int keptCycle = rollCycle.toCycle(index);
         final int firstCycle = queue.firstCycle();
         if (firstCycle < keptCycle && firstCycle != Integer.MAX_VALUE)
@@ -187,7 +187,6 @@ final class ChronicleMessageLog implements MessageLog
     /** The file a roll cycle's records are in, named as Chronicle names it. */
     Path cycleFile(final int cycle)
     {
-        final RollCycle rollCycle = queue.rollCycle();
         return queue.file().toPath().resolve(
             cycleNames.format(Instant.ofEpochMilli((long)cycle * rollCycle.lengthInMillis())) + SingleChronicleQueue.SUFFIX);
     }
@@ -195,10 +194,6 @@ final class ChronicleMessageLog implements MessageLog
     /** The index of the last record of the last complete document. */
     public long lastIndex()
     {
-        if (queue.lastIndex() < 0)
-        {
-            return NO_INDEX;
-        }
         // Read backwards from the end: the first document found is the last complete one.
         try (TailerReader reader = new TailerReader(queue.createTailer().direction(TailerDirection.BACKWARD).toEnd()))
         {
@@ -259,13 +254,13 @@ final class ChronicleMessageLog implements MessageLog
     {
         final ExcerptAppender appender = appender();
         document = appender.writingDocument();
-        documentCycle = queue.rollCycle().toCycle(document.index());
-        if (documentCycle != appendCycle)
+        final int cycle = rollCycle.toCycle(document.index());
+        if (cycle != documentCycle)
         {
             // The first document since the log was opened continues the numbering of the cycle's earlier
             // documents; after a roll, the cycle is new and starts at 0.
-            nextRecord = appendCycle == Integer.MIN_VALUE ? recordsBefore(document.index()) : 0;
-            appendCycle = documentCycle;
+            nextRecord = documentCycle == Integer.MIN_VALUE ? recordsBefore(document.index()) : 0;
+            documentCycle = cycle;
         }
         documentBytes = document.wire().bytes();
         documentStart = documentBytes.writePosition();
@@ -287,7 +282,6 @@ final class ChronicleMessageLog implements MessageLog
     /** The number of records in the documents of a cycle before the given document: read off the nearest one. */
     private long recordsBefore(final long documentIndex)
     {
-        final RollCycle rollCycle = queue.rollCycle();
         final int cycle = rollCycle.toCycle(documentIndex);
         try (TailerReader reader = new TailerReader(queue.createTailer()))
         {
@@ -321,7 +315,6 @@ final class ChronicleMessageLog implements MessageLog
     {
         private final ExcerptTailer tailer;
         private final ChecksummedCopy documentCopy = new ChecksummedCopy();
-        private final RollCycle rollCycle = queue.rollCycle();
         private int documentCycle;
         private long documentPosition;
         private long documentFirstRecord;
@@ -442,8 +435,9 @@ final class ChronicleMessageLog implements MessageLog
                 documentLength = (int)length;
                 recordOffset = FIRST_RECORD_BYTES;
                 recordNumber = 0;
-                if (documentFirstRecord < 0 || documentFirstRecord > rollCycle.toSequenceNumber(document.index()) + (long)MAX_RECORDS_PER_DOCUMENT *
-                    (rollCycle.toSequenceNumber(document.index()) + 1))
+                // Each earlier document of the cycle holds at most MAX_RECORDS_PER_DOCUMENT records.
+                if (documentFirstRecord < 0 ||
+                    documentFirstRecord > rollCycle.toSequenceNumber(document.index()) * MAX_RECORDS_PER_DOCUMENT)
                 {
                     throw new JournalDamagedException(name, document.index(), "a journal document whose first record number reads " +
                         documentFirstRecord);

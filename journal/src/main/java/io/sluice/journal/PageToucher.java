@@ -17,7 +17,7 @@ import java.util.function.IntFunction;
  *
  * <pre>
  *   cycle file   [ written ......... | writer | touched ahead (AHEAD_BYTES) | not yet touched ... ]
- *                                        ▲ published by the writer every few appends
+ *                                        ▲ published by the writer after each document
  * </pre>
  *
  * Why: on the machines Sluice is measured on, the first write to a fresh page of a memory-mapped file costs
@@ -35,7 +35,6 @@ final class PageToucher implements AutoCloseable
     static final long AHEAD_BYTES = 16L << 20;
     private static final long WINDOW_BYTES = 64L << 20;
     private static final int PAGE_BYTES = 4096;
-    private static final int PUBLISH_EVERY = 64;
     // 16 MB ahead lasts over 30 ms at the fastest the journal is written here (about 450 MB/s), so waking
     // every millisecond keeps well ahead while waking seldom enough not to disturb the engine's threads.
     private static final long IDLE_NANOS = 1_000_000;
@@ -46,7 +45,6 @@ final class PageToucher implements AutoCloseable
     // The writer's place, published by the writer thread: a cycle and a byte position in its file.
     private volatile int writerCycle = Integer.MIN_VALUE;
     private volatile long writerPosition;
-    private int appendsSincePublish;
 
     // The toucher thread's own state.
     private int touchedCycle = Integer.MIN_VALUE;
@@ -65,15 +63,11 @@ final class PageToucher implements AutoCloseable
         this.thread.start();
     }
 
-    /** Called by the writer after an append; publishes its place every few appends, which is close enough. */
+    /** Called by the writer after each document (a batch of records): where it has written up to. */
     void afterAppend(final int cycle, final long position)
     {
-        if (++appendsSincePublish >= PUBLISH_EVERY || cycle != writerCycle)
-        {
-            appendsSincePublish = 0;
-            writerPosition = position;
-            writerCycle = cycle;
-        }
+        writerPosition = position;
+        writerCycle = cycle;
     }
 
     public void close()

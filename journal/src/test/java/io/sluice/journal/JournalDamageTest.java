@@ -138,24 +138,26 @@ class JournalDamageTest
         }
     }
 
+    /** Where the document (the batch) holding a record starts in its cycle file. */
     private static long documentPosition(final Path storage, final long index)
     {
-        try (ChronicleMessageLog log = ChronicleMessageLog.readOnly(storage.resolve("input")))
-        {
-            final long position = log.documentPositionInFile(index);
-            assertTrue(position >= 0, "index " + index + " is in the journal");
-            return position;
-        }
+        return positionInFile(storage, index, ChronicleMessageLog::documentPositionInFile);
     }
 
     /** Where a record's message starts in its cycle file. */
     private static long payloadPosition(final Path storage, final long index)
     {
+        return positionInFile(storage, index, ChronicleMessageLog::messagePositionInFile);
+    }
+
+    private static long positionInFile(
+        final Path storage, final long index, final java.util.function.ToLongBiFunction<ChronicleMessageLog, Long> position)
+    {
         try (ChronicleMessageLog log = ChronicleMessageLog.readOnly(storage.resolve("input")))
         {
-            final long position = log.messagePositionInFile(index);
-            assertTrue(position >= 0, "index " + index + " is in the journal");
-            return position;
+            final long found = position.applyAsLong(log, index);
+            assertTrue(found >= 0, "index " + index + " is in the journal");
+            return found;
         }
     }
 }
