@@ -3,32 +3,38 @@ package io.sluice.window;
 import io.sluice.state.StateReader;
 import io.sluice.state.StateWriter;
 import io.sluice.state.OffHeapTable;
+import io.sluice.state.RecordArena;
 import org.agrona.BitUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * A key's sliding-window slices kept together: one off-heap record per key holding a small ring of slice
- * accumulators, so that an event touches one record and a firing window reads adjacent cells instead of
+ * A key's sliding-window slices kept together: one off-heap record per key holding a ring of slice
+ * accumulators, so that an event touches one cell and a firing window reads adjacent cells instead of
  * probing a hash table once per slice. Slices the ring cannot hold go to an overflow table.
  *
  * <pre>
- *   key record (value area of an OffHeapTable entry keyed by the key)
- *   0        8           16              24                32
- *   +--------+-----------+---------------+-----------------+--------+--------+-----+----------+
- *   |  base  | occupied  | chain next end| max slice start | cell 0 | cell 1 | ... | cell R-1 |
- *   +--------+-----------+---------------+-----------------+--------+--------+-----+----------+
- *   the ring covers slice indexes [base, base + R); slice s lives in cell s mod R when its bit is set
- *   the entry's aux int counts the key's slices in the overflow table
+ *   key index (OffHeapTable, 32-byte slots)          record (RecordArena, one per key)
+ *   +-------+---+-----+---------+------+             +--------+--------+-----+----------+--------+
+ *   | keyId | 0 | tag | record# | base |  ────────►  | cell 0 | cell 1 | ... | cell R-1 | header |
+ *   +-------+---+-----+---------+------+             +--------+--------+-----+----------+--------+
+ *   the ring covers slice indexes [base, base + R); slice s lives in cell s mod R while its count is
+ *   not 0 (every accumulator counts, and a live slice holds at least one element)
+ *   header: chain next end | max slice start | slices in overflow (int) | cells in use (int)
  * </pre>
  *
- * A slice outside [base, base + R) moves the ring when every cell it would uncover is empty, which is
- * the common case (time moves forward and old slices are freed behind it); otherwise the slice goes to
- * the overflow table, keyed by (key, slice). A slice is in exactly one of the two places for its whole
- * life: a set bit is never uncovered, and a slice found in the overflow table stays there.
+ * The index is small enough to stay in the shard's cache at tens of thousands of keys, so adding to an
+ * existing slice costs one miss, on the cell itself; the header is only read when a slice is created,
+ * freed or fired.
+ *
+ * <p>A slice outside [base, base + R) moves the ring when every cell it would uncover is empty, which
+ * is the common case (time moves forward and old slices are freed behind it); otherwise the slice goes
+ * to the overflow table, keyed by (key, slice). A slice is in exactly one of the two places for its
+ * whole life: a used cell is never uncovered, and a slice found in the overflow table stays there.
  *
  * <p>The two chain fields belong to the sliding operator (its per-key fire chain); the record lives
- * while the key has a slice or a pending chain.
+ * while the key has a slice or a pending chain. Methods taking an {@code entry} take the key's index
+ * entry, valid until the next insert or removal of a key.
  */
 final class KeySliceStore implements AutoCloseable
 {
@@ -37,40 +43,42 @@ final class KeySliceStore implements AutoCloseable
     static final int ADDED = 0;
     static final int CREATED_IN_RING = 1;
     static final int CREATED_IN_OVERFLOW = 2;
-    static final int MAX_RING_SLICES = 64;
+    static final int MAX_RING_SLICES = 256;
 
-    private static final int BASE_OFFSET = 0;
-    private static final int OCCUPIED_OFFSET = 8;
-    private static final int CHAIN_NEXT_END_OFFSET = 16;
-    private static final int MAX_SLICE_START_OFFSET = 24;
-    private static final int CELLS_OFFSET = 32;
+    private static final int CHAIN_NEXT_END = 0;
+    private static final int MAX_SLICE_START = 8;
+    private static final int OVERFLOW_SLICES = 16;
+    private static final int CELLS_IN_USE = 20;
+    private static final int HEADER_BYTES = 24;
 
     private final AccumulatorLayout layout;
     private final int cellBytes;
     private final int ringSlices;
     private final int ringMask;
-    private final long allCells;
+    private final int headerOffset;
     private final OffHeapTable keys;
+    private final RecordArena records;
     private final OffHeapTable overflow;
     private int liveSlices;
-    private int lastRecord;
+    private int lastEntry;
 
     /**
-     * @param ringSlices cells per key: a power of two up to 64, ideally covering every slice a key has live
-     *                   at once (a window's slices, the lateness, and some disorder).
+     * @param ringSlices cells per key: a power of two up to {@link #MAX_RING_SLICES}, ideally covering
+     *                   every slice a key has live at once (a window's slices, the lateness, some disorder).
      */
     KeySliceStore(final AccumulatorLayout layout, final int ringSlices, final int expectedKeys)
     {
         if (!BitUtil.isPowerOfTwo(ringSlices) || ringSlices > MAX_RING_SLICES)
         {
-            throw new IllegalArgumentException("ringSlices must be a power of two <= 64: " + ringSlices);
+            throw new IllegalArgumentException("ringSlices must be a power of two <= " + MAX_RING_SLICES + ": " + ringSlices);
         }
         this.layout = layout;
         this.cellBytes = layout.bytes();
         this.ringSlices = ringSlices;
         this.ringMask = ringSlices - 1;
-        this.allCells = ringSlices == 64 ? -1L : (1L << ringSlices) - 1;
-        this.keys = new OffHeapTable(CELLS_OFFSET + ringSlices * cellBytes, expectedKeys);
+        this.headerOffset = ringSlices * cellBytes;
+        this.keys = new OffHeapTable(Long.BYTES, expectedKeys);
+        this.records = new RecordArena(headerOffset + HEADER_BYTES, expectedKeys);
         this.overflow = new OffHeapTable(cellBytes, 16);
     }
 
@@ -82,61 +90,52 @@ final class KeySliceStore implements AutoCloseable
 
     /**
      * Adds a value to the key's slice, creating key record and slice as needed; {@link #lastRecord()} is
-     * then the key's record.
+     * then the key's index entry.
      *
      * @return {@link #ADDED} to an existing slice, or where the slice was created.
      */
     int add(final int keyTag, final long keyId, final long slice, final long value)
     {
-        int record = keys.find(keyId, 0, keyTag);
-        if (record == OffHeapTable.NOT_FOUND)
+        int entry = keys.find(keyId, 0, keyTag);
+        if (entry == OffHeapTable.NOT_FOUND)
         {
-            record = keys.insert(keyId, 0, keyTag);
-            final UnsafeBuffer buffer = keys.buffer();
-            final int fields = keys.valueOffset(record);
-            // Leave room below for out-of-order slices; the ring moves up over empty cells as time passes.
-            buffer.putLong(fields + BASE_OFFSET, slice - ringMask);
-            buffer.putLong(fields + CHAIN_NEXT_END_OFFSET, NO_CHAIN);
-            buffer.putLong(fields + MAX_SLICE_START_OFFSET, Long.MIN_VALUE);
+            entry = newKey(keyTag, keyId, slice);
         }
-        lastRecord = record;
-        final UnsafeBuffer buffer = keys.buffer();
-        final int fields = keys.valueOffset(record);
-        final long occupied = buffer.getLong(fields + OCCUPIED_OFFSET);
-        final int cell = (int)slice & ringMask;
-        final long bit = 1L << cell;
-        if (covers(buffer.getLong(fields + BASE_OFFSET), slice) || moveRingOver(buffer, fields, occupied, slice))
+        lastEntry = entry;
+        final UnsafeBuffer cells = records.buffer();
+        final int record = records.offset(keys.aux(entry));
+        final int cellOffset = record + ((int)slice & ringMask) * cellBytes;
+        if (covers(base(entry), slice) || moveRingOver(entry, record, slice))
         {
-            final int cellOffset = fields + CELLS_OFFSET + cell * cellBytes;
-            if ((occupied & bit) != 0)
+            if (cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
             {
-                layout.add(buffer, cellOffset, value);
+                layout.add(cells, cellOffset, value);
                 return ADDED;
             }
-            if (keys.aux(record) != 0)
+            if (cells.getInt(record + headerOffset + OVERFLOW_SLICES) != 0)
             {
-                final int entry = overflow.find(keyId, slice, keyTag);
-                if (entry != OffHeapTable.NOT_FOUND)
+                final int found = overflow.find(keyId, slice, keyTag);
+                if (found != OffHeapTable.NOT_FOUND)
                 {
-                    layout.add(overflow.buffer(), overflow.valueOffset(entry), value);
+                    layout.add(overflow.buffer(), overflow.valueOffset(found), value);
                     return ADDED;
                 }
             }
-            buffer.putLong(fields + OCCUPIED_OFFSET, occupied | bit);
-            layout.first(buffer, cellOffset, value);
+            layout.first(cells, cellOffset, value);
+            addToHeaderInt(record, CELLS_IN_USE, 1);
             liveSlices++;
             return CREATED_IN_RING;
         }
-        return addToOverflow(keyTag, keyId, slice, value);
+        return addToOverflow(keyTag, keyId, slice, value, record);
     }
 
-    /** The record of the key given to the last {@link #add}; valid until the next add or remove. */
+    /** The index entry of the key given to the last {@link #add}; valid until the next add or remove. */
     int lastRecord()
     {
-        return lastRecord;
+        return lastEntry;
     }
 
-    /** @return the key's record, or {@link OffHeapTable#NOT_FOUND}. */
+    /** @return the key's index entry, or {@link OffHeapTable#NOT_FOUND}. */
     int record(final int keyTag, final long keyId)
     {
         return keys.find(keyId, 0, keyTag);
@@ -148,43 +147,44 @@ final class KeySliceStore implements AutoCloseable
      * @return true if any of them exists.
      */
     boolean mergeInto(
-        final int record, final long firstSlice, final int count, final MutableDirectBuffer target, final int targetOffset)
+        final int entry, final long firstSlice, final int count, final MutableDirectBuffer target, final int targetOffset)
     {
-        final UnsafeBuffer buffer = keys.buffer();
-        final int fields = keys.valueOffset(record);
-        final long base = buffer.getLong(fields + BASE_OFFSET);
-        final long occupied = buffer.getLong(fields + OCCUPIED_OFFSET);
-        final boolean anyOverflow = keys.aux(record) != 0;
-        if (!anyOverflow && covers(base, firstSlice) && covers(base, firstSlice + count - 1))
+        final UnsafeBuffer cells = records.buffer();
+        final int record = records.offset(keys.aux(entry));
+        final long base = base(entry);
+        final boolean anyOverflow = cells.getInt(record + headerOffset + OVERFLOW_SLICES) != 0;
+        final long endSlice = firstSlice + count;
+        boolean any = false;
+        if (!anyOverflow && covers(base, firstSlice) && covers(base, endSlice - 1))
         {
-            // The common case: the whole window inside the ring, so only its set bits need visiting.
-            long window = occupied & cells(firstSlice, count);
-            final boolean any = window != 0;
-            while (window != 0)
+            // The common case: the whole window inside the ring, one pass over adjacent cells.
+            for (long slice = firstSlice; slice < endSlice; slice++)
             {
-                final int cell = Long.numberOfTrailingZeros(window);
-                layout.merge(target, targetOffset, buffer, fields + CELLS_OFFSET + cell * cellBytes);
-                window &= window - 1;
+                final int cellOffset = record + ((int)slice & ringMask) * cellBytes;
+                if (cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
+                {
+                    layout.merge(target, targetOffset, cells, cellOffset);
+                    any = true;
+                }
             }
             return any;
         }
-        final long keyId = keys.key1(record);
-        final int keyTag = keys.tag(record);
-        boolean any = false;
-        for (long slice = firstSlice, end = firstSlice + count; slice < end; slice++)
+        final long keyId = keys.key1(entry);
+        final int keyTag = keys.tag(entry);
+        for (long slice = firstSlice; slice < endSlice; slice++)
         {
-            final int cell = (int)slice & ringMask;
-            if (covers(base, slice) && (occupied & (1L << cell)) != 0)
+            final int cellOffset = record + ((int)slice & ringMask) * cellBytes;
+            if (covers(base, slice) && cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
             {
-                layout.merge(target, targetOffset, buffer, fields + CELLS_OFFSET + cell * cellBytes);
+                layout.merge(target, targetOffset, cells, cellOffset);
                 any = true;
             }
             else if (anyOverflow)
             {
-                final int entry = overflow.find(keyId, slice, keyTag);
-                if (entry != OffHeapTable.NOT_FOUND)
+                final int found = overflow.find(keyId, slice, keyTag);
+                if (found != OffHeapTable.NOT_FOUND)
                 {
-                    layout.merge(target, targetOffset, overflow.buffer(), overflow.valueOffset(entry));
+                    layout.merge(target, targetOffset, overflow.buffer(), overflow.valueOffset(found));
                     any = true;
                 }
             }
@@ -195,115 +195,129 @@ final class KeySliceStore implements AutoCloseable
     /** Frees one slice; the key's record goes too once it holds nothing and no chain is pending. */
     boolean remove(final int keyTag, final long keyId, final long slice)
     {
-        final int record = keys.find(keyId, 0, keyTag);
-        if (record == OffHeapTable.NOT_FOUND)
+        final int entry = keys.find(keyId, 0, keyTag);
+        if (entry == OffHeapTable.NOT_FOUND)
         {
             return false;
         }
-        final UnsafeBuffer buffer = keys.buffer();
-        final int fields = keys.valueOffset(record);
-        final long occupied = buffer.getLong(fields + OCCUPIED_OFFSET);
-        final long bit = 1L << ((int)slice & ringMask);
+        final UnsafeBuffer cells = records.buffer();
+        final int record = records.offset(keys.aux(entry));
+        final int cellOffset = record + ((int)slice & ringMask) * cellBytes;
         boolean removed = false;
-        if (covers(buffer.getLong(fields + BASE_OFFSET), slice) && (occupied & bit) != 0)
+        if (covers(base(entry), slice) && cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
         {
-            buffer.putLong(fields + OCCUPIED_OFFSET, occupied & ~bit);
+            cells.putLong(cellOffset + AccumulatorLayout.COUNT_OFFSET, 0);
+            addToHeaderInt(record, CELLS_IN_USE, -1);
             removed = true;
         }
-        else if (keys.aux(record) != 0)
+        else if (cells.getInt(record + headerOffset + OVERFLOW_SLICES) != 0)
         {
-            final int entry = overflow.find(keyId, slice, keyTag);
-            if (entry != OffHeapTable.NOT_FOUND)
+            final int found = overflow.find(keyId, slice, keyTag);
+            if (found != OffHeapTable.NOT_FOUND)
             {
-                overflow.removeAt(entry);
-                keys.aux(record, keys.aux(record) - 1);
+                overflow.removeAt(found);
+                addToHeaderInt(record, OVERFLOW_SLICES, -1);
                 removed = true;
             }
         }
         if (removed)
         {
             liveSlices--;
-            releaseIfEmpty(record);
+            releaseIfEmpty(entry);
         }
         return removed;
     }
 
     /**
      * Frees the key's ring slices before {@code endSlice} at once, for windows without lateness where a
-     * fired window's oldest slices can never be read again; overflow slices keep their own cleanup timers.
+     * fired window's oldest slices can never be read again (overflow slices keep their own cleanup
+     * timers), and moves the ring's base up to it: the cells it uncovers are the ones just emptied, so
+     * the next firing starts where this one stopped.
      */
-    void freeRingSlicesBefore(final int record, final long endSlice)
+    void freeRingSlicesBefore(final int entry, final long endSlice)
     {
-        final UnsafeBuffer buffer = keys.buffer();
-        final int fields = keys.valueOffset(record);
-        final long base = buffer.getLong(fields + BASE_OFFSET);
-        if (endSlice > base)
+        final long base = base(entry);
+        if (endSlice <= base)
         {
-            final long occupied = buffer.getLong(fields + OCCUPIED_OFFSET);
-            final long freed = occupied & cells(base, (int)Math.min(ringSlices, endSlice - base));
-            buffer.putLong(fields + OCCUPIED_OFFSET, occupied & ~freed);
-            liveSlices -= Long.bitCount(freed);
+            return;
         }
+        final UnsafeBuffer cells = records.buffer();
+        final int record = records.offset(keys.aux(entry));
+        int freed = 0;
+        for (long slice = base, end = Math.min(endSlice, base + ringSlices); slice < end; slice++)
+        {
+            final int cellOffset = record + ((int)slice & ringMask) * cellBytes;
+            if (cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
+            {
+                cells.putLong(cellOffset + AccumulatorLayout.COUNT_OFFSET, 0);
+                freed++;
+            }
+        }
+        if (freed != 0)
+        {
+            addToHeaderInt(record, CELLS_IN_USE, -freed);
+            liveSlices -= freed;
+        }
+        keys.buffer().putLong(keys.valueOffset(entry), endSlice);
     }
 
     /** @return {lowest, highest} slice index the key holds (ring and overflow), or null when it holds none. */
-    long[] sliceRange(final int record)
+    long[] sliceRange(final int entry)
     {
-        final UnsafeBuffer buffer = keys.buffer();
-        final int fields = keys.valueOffset(record);
-        final long base = buffer.getLong(fields + BASE_OFFSET);
-        final long occupied = buffer.getLong(fields + OCCUPIED_OFFSET);
+        final UnsafeBuffer cells = records.buffer();
+        final int record = records.offset(keys.aux(entry));
+        final long base = base(entry);
         final long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
         for (long slice = base; slice < base + ringSlices; slice++)
         {
-            if ((occupied & (1L << ((int)slice & ringMask))) != 0)
+            if (cells.getLong(record + ((int)slice & ringMask) * cellBytes + AccumulatorLayout.COUNT_OFFSET) != 0)
             {
                 range[0] = Math.min(range[0], slice);
                 range[1] = Math.max(range[1], slice);
             }
         }
-        if (keys.aux(record) != 0)
+        if (cells.getInt(record + headerOffset + OVERFLOW_SLICES) != 0)
         {
-            final long keyId = keys.key1(record);
-            final int keyTag = keys.tag(record);
-            overflow.forEach(entry ->
+            final long keyId = keys.key1(entry);
+            final int keyTag = keys.tag(entry);
+            overflow.forEach(found ->
             {
-                if (overflow.key1(entry) == keyId && overflow.tag(entry) == keyTag)
+                if (overflow.key1(found) == keyId && overflow.tag(found) == keyTag)
                 {
-                    range[0] = Math.min(range[0], overflow.key2(entry));
-                    range[1] = Math.max(range[1], overflow.key2(entry));
+                    range[0] = Math.min(range[0], overflow.key2(found));
+                    range[1] = Math.max(range[1], overflow.key2(found));
                 }
             });
         }
         return range[0] == Long.MAX_VALUE ? null : range;
     }
 
-    long chainNextEnd(final int record)
+    long chainNextEnd(final int entry)
     {
-        return keys.buffer().getLong(keys.valueOffset(record) + CHAIN_NEXT_END_OFFSET);
+        return records.buffer().getLong(header(entry) + CHAIN_NEXT_END);
     }
 
-    void chainNextEnd(final int record, final long windowEnd)
+    void chainNextEnd(final int entry, final long windowEnd)
     {
-        keys.buffer().putLong(keys.valueOffset(record) + CHAIN_NEXT_END_OFFSET, windowEnd);
+        records.buffer().putLong(header(entry) + CHAIN_NEXT_END, windowEnd);
     }
 
-    long maxSliceStart(final int record)
+    long maxSliceStart(final int entry)
     {
-        return keys.buffer().getLong(keys.valueOffset(record) + MAX_SLICE_START_OFFSET);
+        return records.buffer().getLong(header(entry) + MAX_SLICE_START);
     }
 
-    void maxSliceStart(final int record, final long sliceStart)
+    void maxSliceStart(final int entry, final long sliceStart)
     {
-        keys.buffer().putLong(keys.valueOffset(record) + MAX_SLICE_START_OFFSET, sliceStart);
+        records.buffer().putLong(header(entry) + MAX_SLICE_START, sliceStart);
     }
 
     /** Ends the key's chain, and frees the record if it holds no slice either. */
-    void endChain(final int record)
+    void endChain(final int entry)
     {
-        chainNextEnd(record, NO_CHAIN);
-        maxSliceStart(record, Long.MIN_VALUE);
-        releaseIfEmpty(record);
+        chainNextEnd(entry, NO_CHAIN);
+        maxSliceStart(entry, Long.MIN_VALUE);
+        releaseIfEmpty(entry);
     }
 
     int liveSlices()
@@ -317,25 +331,69 @@ final class KeySliceStore implements AutoCloseable
         overflow.shrinkIfSparse();
     }
 
+    /**
+     * The index, then each key's record in the index's slot order (restoring visits the slots in the same
+     * order and hands the records out afresh), then the overflow table.
+     */
     void saveTo(final StateWriter out)
     {
-        out.section(0x511CE500).putInt(liveSlices);
+        out.section(0x511CE501).putInt(liveSlices).putInt(records.strideBytes());
         keys.saveTo(out);
+        keys.forEach(entry -> out.putWords(records.buffer(), records.offset(keys.aux(entry)), records.strideBytes()));
         overflow.saveTo(out);
     }
 
     void restoreFrom(final StateReader in)
     {
-        in.expectSection(0x511CE500, "a sliding window's slice store");
+        in.expectSection(0x511CE501, "a sliding window's slice store");
         liveSlices = in.getInt();
+        in.expectInt(records.strideBytes(), "the slice record size (ring cells and aggregates)");
         keys.restoreFrom(in);
+        records.clear();
+        keys.forEach(entry ->
+        {
+            final int record = records.allocateRecord();
+            in.getWords(records.buffer(), records.offset(record), records.strideBytes());
+            keys.aux(entry, record);
+        });
         overflow.restoreFrom(in);
     }
 
     public void close()
     {
         keys.close();
+        records.close();
         overflow.close();
+    }
+
+    private int newKey(final int keyTag, final long keyId, final long slice)
+    {
+        final int entry = keys.insert(keyId, 0, keyTag);
+        final int record = records.allocateRecord();
+        keys.aux(entry, record);
+        // Leave room below for out-of-order slices; the ring moves up over empty cells as time passes.
+        keys.buffer().putLong(keys.valueOffset(entry), slice - ringMask);
+        final int header = records.offset(record) + headerOffset;
+        records.buffer().putLong(header + CHAIN_NEXT_END, NO_CHAIN);
+        records.buffer().putLong(header + MAX_SLICE_START, Long.MIN_VALUE);
+        return entry;
+    }
+
+    private long base(final int entry)
+    {
+        return keys.buffer().getLong(keys.valueOffset(entry));
+    }
+
+    private int header(final int entry)
+    {
+        return records.offset(keys.aux(entry)) + headerOffset;
+    }
+
+    private void addToHeaderInt(final int record, final int field, final int delta)
+    {
+        final UnsafeBuffer cells = records.buffer();
+        final int at = record + headerOffset + field;
+        cells.putInt(at, cells.getInt(at) + delta);
     }
 
     private boolean covers(final long base, final long slice)
@@ -345,12 +403,13 @@ final class KeySliceStore implements AutoCloseable
     }
 
     /** Moves the ring so that it covers the slice, if every cell that would leave its range is empty. */
-    private boolean moveRingOver(final UnsafeBuffer buffer, final int fields, final long occupied, final long slice)
+    private boolean moveRingOver(final int entry, final int record, final long slice)
     {
-        final long base = buffer.getLong(fields + BASE_OFFSET);
+        final long base = base(entry);
         final long newBase = slice > base ? slice - ringMask : slice;
         final long moved = Math.abs(newBase - base);
-        if (occupied != 0)
+        final UnsafeBuffer cells = records.buffer();
+        if (cells.getInt(record + headerOffset + CELLS_IN_USE) != 0)
         {
             if (moved >= ringSlices)
             {
@@ -358,52 +417,43 @@ final class KeySliceStore implements AutoCloseable
             }
             // Moving up uncovers [base, newBase); moving down uncovers [newBase + R, base + R).
             final long firstUncovered = newBase > base ? base : newBase + ringSlices;
-            if ((occupied & cells(firstUncovered, (int)moved)) != 0)
+            for (long uncovered = firstUncovered, end = firstUncovered + moved; uncovered < end; uncovered++)
             {
-                return false;
+                if (cells.getLong(record + ((int)uncovered & ringMask) * cellBytes + AccumulatorLayout.COUNT_OFFSET) != 0)
+                {
+                    return false;
+                }
             }
         }
-        buffer.putLong(fields + BASE_OFFSET, newBase);
+        keys.buffer().putLong(keys.valueOffset(entry), newBase);
         return true;
     }
 
-    /** The bits of {@code count <= R} consecutive slices starting at {@code firstSlice}, wrapping round the ring. */
-    private long cells(final long firstSlice, final int count)
+    private int addToOverflow(final int keyTag, final long keyId, final long slice, final long value, final int record)
     {
-        if (count >= ringSlices)
+        final int found = overflow.find(keyId, slice, keyTag);
+        if (found != OffHeapTable.NOT_FOUND)
         {
-            return allCells;
-        }
-        final long ones = (1L << count) - 1;
-        final int first = (int)firstSlice & ringMask;
-        final long wrapped = first == 0 ? 0 : ones >>> (ringSlices - first);
-        return ((ones << first) | wrapped) & allCells;
-    }
-
-    /** @return true if the slice was created. */
-    private int addToOverflow(final int keyTag, final long keyId, final long slice, final long value)
-    {
-        final int entry = overflow.find(keyId, slice, keyTag);
-        if (entry != OffHeapTable.NOT_FOUND)
-        {
-            layout.add(overflow.buffer(), overflow.valueOffset(entry), value);
+            layout.add(overflow.buffer(), overflow.valueOffset(found), value);
             return ADDED;
         }
         final int created = overflow.insert(keyId, slice, keyTag);
         layout.first(overflow.buffer(), overflow.valueOffset(created), value);
-        keys.aux(lastRecord, keys.aux(lastRecord) + 1);
+        addToHeaderInt(record, OVERFLOW_SLICES, 1);
         liveSlices++;
         return CREATED_IN_OVERFLOW;
     }
 
-    private void releaseIfEmpty(final int record)
+    private void releaseIfEmpty(final int entry)
     {
-        final int fields = keys.valueOffset(record);
-        final UnsafeBuffer buffer = keys.buffer();
-        if (buffer.getLong(fields + OCCUPIED_OFFSET) == 0 && keys.aux(record) == 0 &&
-            buffer.getLong(fields + CHAIN_NEXT_END_OFFSET) == NO_CHAIN)
+        final UnsafeBuffer cells = records.buffer();
+        final int record = keys.aux(entry);
+        final int header = records.offset(record) + headerOffset;
+        if (cells.getInt(header + CELLS_IN_USE) == 0 && cells.getInt(header + OVERFLOW_SLICES) == 0 &&
+            cells.getLong(header + CHAIN_NEXT_END) == NO_CHAIN)
         {
-            keys.removeAt(record);
+            keys.removeAt(entry);
+            records.freeRecord(record);
         }
     }
 }
