@@ -21,6 +21,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   the ring covers slice indexes [base, base + R); slice s lives in cell s mod R while its count is
  *   not 0 (every accumulator counts, and a live slice holds at least one element)
  *   header: chain next end | max slice start | slices in overflow (int) | cells in use (int)
+ *           | suffix low | split | back end
  * </pre>
  *
  * The index is small enough to stay in the shard's cache at tens of thousands of keys, so adding to an
@@ -31,6 +32,22 @@ import org.agrona.concurrent.UnsafeBuffer;
  * is the common case (time moves forward and old slices are freed behind it); otherwise the slice goes
  * to the overflow table, keyed by (key, slice). A slice is in exactly one of the two places for its
  * whole life: a used cell is never uncovered, and a slice found in the overflow table stays there.
+ *
+ * <p><b>Windows of many slices</b> ({@link #suffixesFor}) are merged in amortised O(1) per firing rather
+ * than one merge per slice, with the "two stacks" of incremental sliding-window aggregation (Tangwongsan
+ * et al.): the record also holds suffix cells and a back cell,
+ *
+ * <pre>
+ *   slices   [low ............ split) [split ....... back end) [back end ...
+ *   suffix S[i] = slices i..split-1          back = slices split..back end-1      not yet merged
+ *   window [a, b) = S[a] + back, after back has taken in the slices [back end, b)
+ * </pre>
+ *
+ * and a window whose first slice reaches the split rebuilds the suffixes over itself (N merges once per
+ * N firings). Firings walk forward one slide at a time, and an element arriving after a window has fired
+ * is behind the watermark, so slices before the back end change only through such elements: the
+ * operator then calls {@link #invalidateSuffixes}, and the next firing rebuilds. Anything else that does
+ * not fit (a chain pulled back, a gap) rebuilds too, so the suffixes are only ever a cache.
  *
  * <p>The two chain fields belong to the sliding operator (its per-key fire chain); the record lives
  * while the key has a slice or a pending chain. Methods taking an {@code entry} take the key's index
@@ -49,13 +66,23 @@ final class KeySliceStore implements AutoCloseable
     private static final int MAX_SLICE_START = 8;
     private static final int OVERFLOW_SLICES = 16;
     private static final int CELLS_IN_USE = 20;
-    private static final int HEADER_BYTES = 24;
+    private static final int SUFFIX_LOW = 24;
+    private static final int SPLIT = 32;
+    private static final int BACK_END = 40;
+    private static final int HEADER_BYTES = 48;
+    private static final long NO_SUFFIXES = Long.MIN_VALUE;
+    /** Windows of fewer slices merge them directly: a few adjacent cells cost less than the suffix cells' memory. */
+    static final int MIN_SUFFIX_SLICES = 16;
 
     private final AccumulatorLayout layout;
     private final int cellBytes;
     private final int ringSlices;
     private final int ringMask;
     private final int headerOffset;
+    private final int suffixCells;
+    private final int suffixMask;
+    private final int suffixOffset;
+    private final int backOffset;
     private final OffHeapTable keys;
     private final RecordArena records;
     private final OffHeapTable overflow;
@@ -68,6 +95,15 @@ final class KeySliceStore implements AutoCloseable
      */
     KeySliceStore(final AccumulatorLayout layout, final int ringSlices, final int expectedKeys)
     {
+        this(layout, ringSlices, 0, expectedKeys);
+    }
+
+    /**
+     * @param suffixCells 0 to merge windows slice by slice, or a power of two at least the window's slices:
+     *                    the suffix cells of the two-stacks merge ({@link #suffixesFor}).
+     */
+    KeySliceStore(final AccumulatorLayout layout, final int ringSlices, final int suffixCells, final int expectedKeys)
+    {
         if (!BitUtil.isPowerOfTwo(ringSlices) || ringSlices > MAX_RING_SLICES)
         {
             throw new IllegalArgumentException("ringSlices must be a power of two <= " + MAX_RING_SLICES + ": " + ringSlices);
@@ -76,7 +112,15 @@ final class KeySliceStore implements AutoCloseable
         this.cellBytes = layout.bytes();
         this.ringSlices = ringSlices;
         this.ringMask = ringSlices - 1;
-        this.headerOffset = ringSlices * cellBytes;
+        if (suffixCells != 0 && !BitUtil.isPowerOfTwo(suffixCells))
+        {
+            throw new IllegalArgumentException("suffixCells must be 0 or a power of two: " + suffixCells);
+        }
+        this.suffixCells = suffixCells;
+        this.suffixMask = suffixCells - 1;
+        this.suffixOffset = ringSlices * cellBytes;
+        this.backOffset = suffixOffset + suffixCells * cellBytes;
+        this.headerOffset = suffixCells == 0 ? suffixOffset : backOffset + cellBytes;
         this.keys = new OffHeapTable(Long.BYTES, expectedKeys);
         this.records = new RecordArena(headerOffset + HEADER_BYTES, expectedKeys);
         this.overflow = new OffHeapTable(cellBytes, 16);
@@ -86,6 +130,13 @@ final class KeySliceStore implements AutoCloseable
     static int ringSlicesFor(final long liveSlices)
     {
         return liveSlices + 2 >= MAX_RING_SLICES ? MAX_RING_SLICES : BitUtil.findNextPositivePowerOfTwo((int)liveSlices + 2);
+    }
+
+    /** Suffix cells for windows of this many slices: none below {@link #MIN_SUFFIX_SLICES} or above the ring cap. */
+    static int suffixesFor(final int slicesPerWindow)
+    {
+        return slicesPerWindow < MIN_SUFFIX_SLICES || slicesPerWindow > MAX_RING_SLICES ?
+            0 : BitUtil.findNextPositivePowerOfTwo(slicesPerWindow);
     }
 
     /**
@@ -190,6 +241,53 @@ final class KeySliceStore implements AutoCloseable
             }
         }
         return any;
+    }
+
+    /**
+     * Merges the window of slices [firstSlice, firstSlice + count) into the target, as a firing in the
+     * key's chain does: through the suffixes when the store keeps them (see the class comment), which
+     * this updates; otherwise slice by slice.
+     *
+     * @return true if any of the slices exists.
+     */
+    boolean mergeWindow(
+        final int entry, final long firstSlice, final int count, final MutableDirectBuffer target, final int targetOffset)
+    {
+        if (suffixCells == 0)
+        {
+            return mergeInto(entry, firstSlice, count, target, targetOffset);
+        }
+        final UnsafeBuffer cells = records.buffer();
+        final int record = records.offset(keys.aux(entry));
+        final int header = record + headerOffset;
+        final long endSlice = firstSlice + count;
+        final long split = cells.getLong(header + SPLIT);
+        final long backEnd = cells.getLong(header + BACK_END);
+        if (split == NO_SUFFIXES || firstSlice < cells.getLong(header + SUFFIX_LOW) || firstSlice >= split ||
+            split > endSlice || backEnd > endSlice)
+        {
+            rebuildSuffixes(entry, record, firstSlice, endSlice);
+        }
+        else
+        {
+            for (long slice = backEnd; slice < endSlice; slice++)
+            {
+                mergeSliceInto(entry, record, slice, cells, record + backOffset);
+            }
+            cells.putLong(header + BACK_END, endSlice);
+        }
+        layout.merge(target, targetOffset, cells, suffixCell(record, firstSlice));
+        layout.merge(target, targetOffset, cells, record + backOffset);
+        return target.getLong(targetOffset + AccumulatorLayout.COUNT_OFFSET) != 0;
+    }
+
+    /** A slice before the back end has changed (an element behind the watermark): the next firing rebuilds. */
+    void invalidateSuffixes(final int entry)
+    {
+        if (suffixCells != 0)
+        {
+            records.buffer().putLong(header(entry) + SPLIT, NO_SUFFIXES);
+        }
     }
 
     /** Frees one slice; the key's record goes too once it holds nothing and no chain is pending. */
@@ -376,7 +474,56 @@ final class KeySliceStore implements AutoCloseable
         final int header = records.offset(record) + headerOffset;
         records.buffer().putLong(header + CHAIN_NEXT_END, NO_CHAIN);
         records.buffer().putLong(header + MAX_SLICE_START, Long.MIN_VALUE);
+        records.buffer().putLong(header + SPLIT, NO_SUFFIXES);
         return entry;
+    }
+
+    /** Suffixes over the window [firstSlice, endSlice), split at its end, and an empty back. */
+    private void rebuildSuffixes(final int entry, final int record, final long firstSlice, final long endSlice)
+    {
+        final UnsafeBuffer cells = records.buffer();
+        int previous = -1;
+        for (long slice = endSlice - 1; slice >= firstSlice; slice--)
+        {
+            final int suffix = suffixCell(record, slice);
+            layout.clear(cells, suffix);
+            if (previous >= 0)
+            {
+                layout.merge(cells, suffix, cells, previous);
+            }
+            mergeSliceInto(entry, record, slice, cells, suffix);
+            previous = suffix;
+        }
+        layout.clear(cells, record + backOffset);
+        final int header = record + headerOffset;
+        cells.putLong(header + SUFFIX_LOW, firstSlice);
+        cells.putLong(header + SPLIT, endSlice);
+        cells.putLong(header + BACK_END, endSlice);
+    }
+
+    private int suffixCell(final int record, final long slice)
+    {
+        return record + suffixOffset + ((int)slice & suffixMask) * cellBytes;
+    }
+
+    /** Merges one slice, from the ring or the overflow table, into the target if the key holds it. */
+    private void mergeSliceInto(
+        final int entry, final int record, final long slice, final MutableDirectBuffer target, final int targetOffset)
+    {
+        final UnsafeBuffer cells = records.buffer();
+        final int cellOffset = record + ((int)slice & ringMask) * cellBytes;
+        if (covers(base(entry), slice) && cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
+        {
+            layout.merge(target, targetOffset, cells, cellOffset);
+        }
+        else if (cells.getInt(record + headerOffset + OVERFLOW_SLICES) != 0)
+        {
+            final int found = overflow.find(keys.key1(entry), slice, keys.tag(entry));
+            if (found != OffHeapTable.NOT_FOUND)
+            {
+                layout.merge(target, targetOffset, overflow.buffer(), overflow.valueOffset(found));
+            }
+        }
     }
 
     private long base(final int entry)

@@ -46,19 +46,24 @@ public final class SlidingWindowOperator implements WindowOperator
     public SlidingWindowOperator(
         final WindowSpec window, final long allowedLatenessMs, final Output output, final int expectedKeys)
     {
-        this(window, allowedLatenessMs, output, expectedKeys, defaultRingSlices(window, allowedLatenessMs));
+        this(window, allowedLatenessMs, output, expectedKeys, defaultRingSlices(window, allowedLatenessMs),
+            KeySliceStore.suffixesFor(new SliceGrid(window).slicesPerWindow));
     }
 
-    /** @param ringSlices slice cells kept in each key's record; the rest overflow (small values test that path). */
+    /**
+     * @param ringSlices  slice cells kept in each key's record; the rest overflow (small values test that path).
+     * @param suffixCells 0 to merge a firing window slice by slice, else the suffix cells of the two-stacks
+     *                    merge ({@link KeySliceStore}); tests force either on any window.
+     */
     SlidingWindowOperator(
         final WindowSpec window, final long allowedLatenessMs, final Output output, final int expectedKeys,
-        final int ringSlices)
+        final int ringSlices, final int suffixCells)
     {
         this.grid = new SliceGrid(window);
         this.latenessMs = allowedLatenessMs;
         this.output = output;
         this.layout = output.layout();
-        this.store = new KeySliceStore(layout, ringSlices, expectedKeys);
+        this.store = new KeySliceStore(layout, ringSlices, suffixCells, expectedKeys);
         this.timers = new BucketTimerQueue(expectedKeys * 2);
         this.firings = new FiringCounter(latenessMs, expectedKeys, timers, CLEANUP_FIRING_COUNT);
         this.scratchMemory = new DirectMemory(layout.bytes());
@@ -101,6 +106,12 @@ public final class SlidingWindowOperator implements WindowOperator
 
         final long slice = grid.sliceIndex();
         final int added = store.add(keyTag, keyId, slice, value);
+        if (eventTimeMs <= watermarkMs)
+        {
+            // Behind the watermark, so possibly in a slice a firing has already merged: only then can the
+            // suffixes be stale (see KeySliceStore), and an element ahead of the watermark never pays this.
+            store.invalidateSuffixes(store.lastRecord());
+        }
         if (added != KeySliceStore.ADDED)
         {
             if (latenessMs > 0 || added == KeySliceStore.CREATED_IN_OVERFLOW)
@@ -235,7 +246,12 @@ public final class SlidingWindowOperator implements WindowOperator
             return; // stale: the chain was pulled back past this end and has already moved on
         }
 
-        fireWindow(record, keyTag, keyId, windowEnd);
+        final long windowStart = windowEnd - grid.sizeMs;
+        layout.clear(scratch, 0);
+        if (store.mergeWindow(record, grid.sliceIndex(windowStart), grid.slicesPerWindow, scratch, 0))
+        {
+            output.result(keyTag, keyId, windowStart, windowEnd, scratch, 0, firings.next(keyTag, keyId, windowEnd));
+        }
 
         final long nextEnd = windowEnd + grid.slideMs;
         if (latenessMs == 0)
@@ -261,12 +277,13 @@ public final class SlidingWindowOperator implements WindowOperator
         {
             if (end - 1 + latenessMs > watermarkMs)
             {
-                fireWindow(store.lastRecord(), keyTag, keyId, end);
+                refireWindow(store.lastRecord(), keyTag, keyId, end);
             }
         }
     }
 
-    private void fireWindow(final int record, final int keyTag, final long keyId, final long windowEnd)
+    /** A window that has fired before, fired again by an element within its lateness: merged slice by slice. */
+    private void refireWindow(final int record, final int keyTag, final long keyId, final long windowEnd)
     {
         final long windowStart = windowEnd - grid.sizeMs;
         layout.clear(scratch, 0);

@@ -19,7 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The sliding operator keeps a key's slices in a small ring and sends what does not fit to an overflow
  * table. Rings far too small for the window (1, 2, 4 cells) force most slices through the overflow path
  * and through ring moves in both directions; the output must not change at all. The default ring is
- * itself checked against the naive Flink-rule reference by the differential test.
+ * itself checked against the naive Flink-rule reference by the differential test. The two-stacks merge
+ * of long windows is forced on these short ones, with every ring size, and must not change it either:
+ * random watermarks put elements behind the watermark, which must invalidate the suffixes.
  */
 class SliceRingOverflowTest
 {
@@ -39,12 +41,19 @@ class SliceRingOverflowTest
         final long lateness = random.nextBoolean() ? 0 : random.nextInt(100);
         final List<long[]> steps = randomSteps(random);
 
-        final List<String> expected = run(window, lateness, SlidingWindowOperator.defaultRingSlices(window, lateness), steps);
+        final int defaultRing = SlidingWindowOperator.defaultRingSlices(window, lateness);
+        final int suffixCells = org.agrona.BitUtil.findNextPositivePowerOfTwo((int)(window.sizeMs() / slide));
+        final List<String> expected = run(window, lateness, defaultRing, 0, steps);
         assertTrue(expected.size() > 0, "the scenario emits something");
-        for (final int ringSlices : new int[]{1, 2, 4})
+        for (final int ringSlices : new int[]{1, 2, 4, defaultRing})
         {
-            assertEquals(expected, run(window, lateness, ringSlices, steps),
-                "ring of " + ringSlices + " for " + window + " lateness=" + lateness + " seed=" + seed);
+            if (ringSlices != defaultRing)
+            {
+                assertEquals(expected, run(window, lateness, ringSlices, 0, steps),
+                    "ring of " + ringSlices + " for " + window + " lateness=" + lateness + " seed=" + seed);
+            }
+            assertEquals(expected, run(window, lateness, ringSlices, suffixCells, steps),
+                "two-stacks merge, ring of " + ringSlices + " for " + window + " lateness=" + lateness + " seed=" + seed);
         }
     }
 
@@ -66,10 +75,11 @@ class SliceRingOverflowTest
         return steps;
     }
 
-    private static List<String> run(final WindowSpec window, final long lateness, final int ringSlices, final List<long[]> steps)
+    private static List<String> run(
+        final WindowSpec window, final long lateness, final int ringSlices, final int suffixCells, final List<long[]> steps)
     {
         try (WindowHarness harness = new WindowHarness(Aggregates.standard(),
-            out -> new SlidingWindowOperator(window, lateness, out, 4, ringSlices)))
+            out -> new SlidingWindowOperator(window, lateness, out, 4, ringSlices, suffixCells)))
         {
             for (final long[] step : steps)
             {
