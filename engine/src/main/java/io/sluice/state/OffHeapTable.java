@@ -35,9 +35,10 @@ public final class OffHeapTable implements AutoCloseable
 
     private static final int MIN_CAPACITY = 16;
     private static final int CACHE_LINE = 64;
-    private static final int MAX_LOAD_PERCENT = 60;
+    private static final int DEFAULT_MAX_LOAD_PERCENT = 60;
 
     private final int stride;
+    private final int maxLoadPercent;
     private final int initialCapacity;
     private DirectMemory memory;
     private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
@@ -52,6 +53,20 @@ public final class OffHeapTable implements AutoCloseable
 
     public OffHeapTable(final int valueBytes, final int initialCapacity)
     {
+        this(valueBytes, initialCapacity, DEFAULT_MAX_LOAD_PERCENT);
+    }
+
+    /**
+     * @param maxLoadPercent how full the table may get before it doubles: higher keeps a table that must
+     *                       stay in cache smaller, for slightly longer probe chains (adjacent slots).
+     */
+    public OffHeapTable(final int valueBytes, final int initialCapacity, final int maxLoadPercent)
+    {
+        if (maxLoadPercent < 10 || maxLoadPercent > 90)
+        {
+            throw new IllegalArgumentException("maxLoadPercent must be within 10..90: " + maxLoadPercent);
+        }
+        this.maxLoadPercent = maxLoadPercent;
         if (valueBytes < 0)
         {
             throw new IllegalArgumentException("valueBytes must be >= 0: " + valueBytes);
@@ -344,7 +359,7 @@ public final class OffHeapTable implements AutoCloseable
         capacity = newCapacity;
         mask = newCapacity - 1;
         shift = 64 - Integer.numberOfTrailingZeros(newCapacity);
-        resizeThreshold = (int)((long)newCapacity * MAX_LOAD_PERCENT / 100);
+        resizeThreshold = (int)((long)newCapacity * maxLoadPercent / 100);
     }
 
     private void rehash(final int newCapacity)

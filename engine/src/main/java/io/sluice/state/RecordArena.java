@@ -4,42 +4,67 @@ import org.agrona.BitUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Fixed-size off-heap records addressed by number, for state too wide to sit inside a hash table's slots:
- * the table holds the key and the record's number, so probing stays within a few compact cache lines,
- * and the record is only touched where it is read or written.
+ * Off-heap records addressed by number, for state too wide to sit inside a hash table's slots: the table
+ * holds the key and the record's number, so probing stays within a few compact cache lines. Each record
+ * has a fixed part, and one cell in each of a number of columns.
  *
  * <pre>
- *   record n at offset n * stride (stride = record bytes rounded up to a cache line)
- *   +----------+----------+-----+----------+
- *   | record 0 | record 1 | ... | record C-1|     freed numbers are reused, newest first
- *   +----------+----------+-----+----------+
+ *   +----------+----------+-----+------------+   fixed parts, record-major (stride: a cache line multiple)
+ *   | record 0 | record 1 | ... | record C-1 |
+ *   +----------+----------+-----+------------+
+ *   | column 0: cell of record 0, 1 ... C-1  |   cells, column-major
+ *   | column 1: cell of record 0, 1 ... C-1  |
+ *   | ...                                    |
+ *   +----------------------------------------+
  * </pre>
  *
- * A record is handed out zeroed: callers free a record only once they have put it back to all zeros
- * in the fields they rely on, or clear it themselves on allocation. Growth doubles and copies, so it
- * allocates only while the number of live records reaches a new high.
+ * Column-major cells are what make many keys cheap: when every key is writing the same column (all keys
+ * filling the slice of the present second, say), the cells being written are adjacent, so the hot set
+ * is one cell per key in a few pages, not one line per key scattered over a page each (at 10 000 keys
+ * the difference between fitting in L2 and missing the TLB on every event).
+ *
+ * <p>Records are handed out zeroed, cells included. Freed numbers are reused, newest first. Growth
+ * doubles and copies, so it allocates only while the number of live records reaches a new high.
  */
 public final class RecordArena implements AutoCloseable
 {
     private static final int CACHE_LINE = 64;
 
     private final int stride;
+    private final int columns;
+    private final int cellBytes;
     private final int initialCapacity;
     private DirectMemory memory;
     private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
     private int capacity;
+    private int columnsOffset;
+    private int columnBytes;
     private int highWater;
     private int[] free = new int[16];
     private int freeCount;
 
+    /** Records with a fixed part only. */
     public RecordArena(final int recordBytes, final int initialCapacity)
     {
-        if (recordBytes <= 0)
+        this(recordBytes, 0, 0, initialCapacity);
+    }
+
+    /**
+     * @param recordBytes each record's fixed part.
+     * @param columns     cells per record, one in each column.
+     * @param cellBytes   each cell's size, a multiple of 8.
+     */
+    public RecordArena(final int recordBytes, final int columns, final int cellBytes, final int initialCapacity)
+    {
+        if (recordBytes <= 0 || columns < 0 || cellBytes < 0 || (cellBytes & 7) != 0 || (columns > 0 && cellBytes == 0))
         {
-            throw new IllegalArgumentException("recordBytes must be > 0: " + recordBytes);
+            throw new IllegalArgumentException("recordBytes must be > 0 and cells a positive multiple of 8: " +
+                recordBytes + ", " + columns + " x " + cellBytes);
         }
         this.stride = BitUtil.align(recordBytes, CACHE_LINE);
-        this.initialCapacity = Math.max(1, initialCapacity);
+        this.columns = columns;
+        this.cellBytes = cellBytes;
+        this.initialCapacity = BitUtil.findNextPositivePowerOfTwo(Math.max(1, initialCapacity));
         allocate(this.initialCapacity);
     }
 
@@ -49,9 +74,16 @@ public final class RecordArena implements AutoCloseable
         return buffer;
     }
 
+    /** Where the record's fixed part starts. */
     public int offset(final int record)
     {
         return record * stride;
+    }
+
+    /** Where the record's cell in the column starts. */
+    public int cellOffset(final int record, final int column)
+    {
+        return columnsOffset + column * columnBytes + record * cellBytes;
     }
 
     public int strideBytes()
@@ -64,13 +96,17 @@ public final class RecordArena implements AutoCloseable
         return highWater - freeCount;
     }
 
-    /** @return the number of a zeroed record. */
+    /** @return the number of a zeroed record, cells included. */
     public int allocateRecord()
     {
         if (freeCount > 0)
         {
             final int record = free[--freeCount];
-            buffer.setMemory(record * stride, stride, (byte)0);
+            buffer.setMemory(offset(record), stride, (byte)0);
+            for (int column = 0; column < columns; column++)
+            {
+                buffer.setMemory(cellOffset(record, column), cellBytes, (byte)0);
+            }
             return record;
         }
         if (highWater == capacity)
@@ -87,6 +123,28 @@ public final class RecordArena implements AutoCloseable
             free = java.util.Arrays.copyOf(free, free.length * 2);
         }
         free[freeCount++] = record;
+    }
+
+    /** Writes the record's fixed part, then its cells in column order. */
+    public void saveRecord(final int record, final StateWriter out)
+    {
+        out.putWords(buffer, offset(record), stride);
+        for (int column = 0; column < columns; column++)
+        {
+            out.putWords(buffer, cellOffset(record, column), cellBytes);
+        }
+    }
+
+    /** Reads what {@link #saveRecord} wrote into a newly allocated record, and returns its number. */
+    public int restoreRecord(final StateReader in)
+    {
+        final int record = allocateRecord();
+        in.getWords(buffer, offset(record), stride);
+        for (int column = 0; column < columns; column++)
+        {
+            in.getWords(buffer, cellOffset(record, column), cellBytes);
+        }
+        return record;
     }
 
     /** Forgets every record, for a restore that allocates them again. */
@@ -110,27 +168,32 @@ public final class RecordArena implements AutoCloseable
 
     private void grow()
     {
-        final long doubled = (long)capacity * 2;
-        if (doubled * stride > Integer.MAX_VALUE - CACHE_LINE)
-        {
-            throw new IllegalStateException("state arena full: " + capacity + " records of " + stride +
-                " bytes fill one 2 GiB region; use more shards or a window with fewer slices");
-        }
         final DirectMemory old = memory;
-        allocate((int)doubled);
-        buffer.putBytes(0, old.buffer(), 0, highWater * stride);
+        final int oldColumnsOffset = columnsOffset;
+        final int oldColumnBytes = columnBytes;
+        allocate(capacity * 2);
+        final UnsafeBuffer from = old.buffer();
+        buffer.putBytes(0, from, 0, highWater * stride);
+        for (int column = 0; column < columns; column++)
+        {
+            buffer.putBytes(cellOffset(0, column), from, oldColumnsOffset + column * oldColumnBytes, highWater * cellBytes);
+        }
         old.close();
     }
 
     private void allocate(final int newCapacity)
     {
-        if ((long)newCapacity * stride > Integer.MAX_VALUE - CACHE_LINE)
+        final long columnBytes = BitUtil.align((long)newCapacity * cellBytes, CACHE_LINE);
+        final long bytes = (long)newCapacity * stride + columns * columnBytes;
+        if (newCapacity <= 0 || bytes > Integer.MAX_VALUE - CACHE_LINE)
         {
-            throw new IllegalStateException("state arena full: " + newCapacity + " records of " + stride +
-                " bytes exceed one 2 GiB region; use more shards or a window with fewer slices");
+            throw new IllegalStateException("state arena full: " + newCapacity + " records of " + stride + " + " + columns +
+                " x " + cellBytes + " bytes fill one 2 GiB region; use more shards or a window with fewer slices");
         }
-        memory = new DirectMemory(newCapacity * stride);
-        buffer.wrap(memory.buffer(), 0, newCapacity * stride);
+        memory = new DirectMemory((int)bytes);
+        buffer.wrap(memory.buffer(), 0, (int)bytes);
         capacity = newCapacity;
+        this.columnBytes = (int)columnBytes;
+        this.columnsOffset = newCapacity * stride;
     }
 }

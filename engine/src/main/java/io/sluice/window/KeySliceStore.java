@@ -9,24 +9,25 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * A key's sliding-window slices kept together: one off-heap record per key holding a ring of slice
- * accumulators, so that an event touches one cell and a firing window reads adjacent cells instead of
- * probing a hash table once per slice. Slices the ring cannot hold go to an overflow table.
+ * A key's sliding-window slices: one off-heap record per key with a ring of slice accumulators, reached
+ * through a compact key index. Slices the ring cannot hold go to an overflow table.
  *
  * <pre>
- *   key index (OffHeapTable, 32-byte slots)          record (RecordArena, one per key)
- *   +-------+---+-----+---------+------+             +--------+--------+-----+----------+--------+
- *   | keyId | 0 | tag | record# | base |  ────────►  | cell 0 | cell 1 | ... | cell R-1 | header |
- *   +-------+---+-----+---------+------+             +--------+--------+-----+----------+--------+
- *   the ring covers slice indexes [base, base + R); slice s lives in cell s mod R while its count is
- *   not 0 (every accumulator counts, and a live slice holds at least one element)
+ *   key index (OffHeapTable, 32-byte slots)      records (RecordArena)
+ *   +-------+---+-----+---------+------+         fixed part, per record: header [| back cell]
+ *   | keyId | 0 | tag | record# | base |  ───►   column c (c < R): ring cell c of every record, adjacent
+ *   +-------+---+-----+---------+------+         column R + c: suffix cell c of every record (see below)
+ *   the ring covers slice indexes [base, base + R); slice s lives in ring cell s mod R while its count
+ *   is not 0 (every accumulator counts, and a live slice holds at least one element)
  *   header: chain next end | max slice start | slices in overflow (int) | cells in use (int)
  *           | suffix low | split | back end
  * </pre>
  *
- * The index is small enough to stay in the shard's cache at tens of thousands of keys, so adding to an
- * existing slice costs one miss, on the cell itself; the header is only read when a slice is created,
- * freed or fired.
+ * Time moves forward together for all keys, so at any moment nearly every element goes to the ring cell
+ * of the present slice, and those cells are one column: the hot set is a cell per key in adjacent lines
+ * (320 KB at 10 000 keys), not a line on a page of its own per key. The index is small too, so adding
+ * to a slice mostly stays in the shard's cache; the header is only read when a slice is created, freed
+ * or fired.
  *
  * <p>A slice outside [base, base + R) moves the ring when every cell it would uncover is empty, which
  * is the common case (time moves forward and old slices are freed behind it); otherwise the slice goes
@@ -78,11 +79,8 @@ final class KeySliceStore implements AutoCloseable
     private final int cellBytes;
     private final int ringSlices;
     private final int ringMask;
-    private final int headerOffset;
     private final int suffixCells;
     private final int suffixMask;
-    private final int suffixOffset;
-    private final int backOffset;
     private final OffHeapTable keys;
     private final RecordArena records;
     private final OffHeapTable overflow;
@@ -118,11 +116,12 @@ final class KeySliceStore implements AutoCloseable
         }
         this.suffixCells = suffixCells;
         this.suffixMask = suffixCells - 1;
-        this.suffixOffset = ringSlices * cellBytes;
-        this.backOffset = suffixOffset + suffixCells * cellBytes;
-        this.headerOffset = suffixCells == 0 ? suffixOffset : backOffset + cellBytes;
-        this.keys = new OffHeapTable(Long.BYTES, expectedKeys);
-        this.records = new RecordArena(headerOffset + HEADER_BYTES, expectedKeys);
+        // Fuller than the default: the index is read on every element, and 16K slots of 32 bytes for 10K
+        // keys stay in L2 where 32K would not.
+        this.keys = new OffHeapTable(Long.BYTES, expectedKeys, 80);
+        // The back cell follows the header in the record's fixed part; ring and suffix cells are columns.
+        this.records = new RecordArena(
+            HEADER_BYTES + (suffixCells == 0 ? 0 : cellBytes), ringSlices + suffixCells, cellBytes, expectedKeys);
         this.overflow = new OffHeapTable(cellBytes, 16);
     }
 
@@ -154,8 +153,8 @@ final class KeySliceStore implements AutoCloseable
         }
         lastEntry = entry;
         final UnsafeBuffer cells = records.buffer();
-        final int record = records.offset(keys.aux(entry));
-        final int cellOffset = record + ((int)slice & ringMask) * cellBytes;
+        final int record = keys.aux(entry);
+        final int cellOffset = ringCell(record, slice);
         if (covers(base(entry), slice) || moveRingOver(entry, record, slice))
         {
             if (cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
@@ -163,7 +162,7 @@ final class KeySliceStore implements AutoCloseable
                 layout.add(cells, cellOffset, value);
                 return ADDED;
             }
-            if (cells.getInt(record + headerOffset + OVERFLOW_SLICES) != 0)
+            if (cells.getInt(records.offset(record) + OVERFLOW_SLICES) != 0)
             {
                 final int found = overflow.find(keyId, slice, keyTag);
                 if (found != OffHeapTable.NOT_FOUND)
@@ -201,9 +200,9 @@ final class KeySliceStore implements AutoCloseable
         final int entry, final long firstSlice, final int count, final MutableDirectBuffer target, final int targetOffset)
     {
         final UnsafeBuffer cells = records.buffer();
-        final int record = records.offset(keys.aux(entry));
+        final int record = keys.aux(entry);
         final long base = base(entry);
-        final boolean anyOverflow = cells.getInt(record + headerOffset + OVERFLOW_SLICES) != 0;
+        final boolean anyOverflow = cells.getInt(records.offset(record) + OVERFLOW_SLICES) != 0;
         final long endSlice = firstSlice + count;
         boolean any = false;
         if (!anyOverflow && covers(base, firstSlice) && covers(base, endSlice - 1))
@@ -211,7 +210,7 @@ final class KeySliceStore implements AutoCloseable
             // The common case: the whole window inside the ring, one pass over adjacent cells.
             for (long slice = firstSlice; slice < endSlice; slice++)
             {
-                final int cellOffset = record + ((int)slice & ringMask) * cellBytes;
+                final int cellOffset = ringCell(record, slice);
                 if (cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
                 {
                     layout.merge(target, targetOffset, cells, cellOffset);
@@ -224,7 +223,7 @@ final class KeySliceStore implements AutoCloseable
         final int keyTag = keys.tag(entry);
         for (long slice = firstSlice; slice < endSlice; slice++)
         {
-            final int cellOffset = record + ((int)slice & ringMask) * cellBytes;
+            final int cellOffset = ringCell(record, slice);
             if (covers(base, slice) && cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
             {
                 layout.merge(target, targetOffset, cells, cellOffset);
@@ -258,8 +257,8 @@ final class KeySliceStore implements AutoCloseable
             return mergeInto(entry, firstSlice, count, target, targetOffset);
         }
         final UnsafeBuffer cells = records.buffer();
-        final int record = records.offset(keys.aux(entry));
-        final int header = record + headerOffset;
+        final int record = keys.aux(entry);
+        final int header = records.offset(record);
         final long endSlice = firstSlice + count;
         final long split = cells.getLong(header + SPLIT);
         final long backEnd = cells.getLong(header + BACK_END);
@@ -272,12 +271,12 @@ final class KeySliceStore implements AutoCloseable
         {
             for (long slice = backEnd; slice < endSlice; slice++)
             {
-                mergeSliceInto(entry, record, slice, cells, record + backOffset);
+                mergeSliceInto(entry, record, slice, cells, records.offset(record) + HEADER_BYTES);
             }
             cells.putLong(header + BACK_END, endSlice);
         }
         layout.merge(target, targetOffset, cells, suffixCell(record, firstSlice));
-        layout.merge(target, targetOffset, cells, record + backOffset);
+        layout.merge(target, targetOffset, cells, records.offset(record) + HEADER_BYTES);
         return target.getLong(targetOffset + AccumulatorLayout.COUNT_OFFSET) != 0;
     }
 
@@ -299,8 +298,8 @@ final class KeySliceStore implements AutoCloseable
             return false;
         }
         final UnsafeBuffer cells = records.buffer();
-        final int record = records.offset(keys.aux(entry));
-        final int cellOffset = record + ((int)slice & ringMask) * cellBytes;
+        final int record = keys.aux(entry);
+        final int cellOffset = ringCell(record, slice);
         boolean removed = false;
         if (covers(base(entry), slice) && cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
         {
@@ -308,7 +307,7 @@ final class KeySliceStore implements AutoCloseable
             addToHeaderInt(record, CELLS_IN_USE, -1);
             removed = true;
         }
-        else if (cells.getInt(record + headerOffset + OVERFLOW_SLICES) != 0)
+        else if (cells.getInt(records.offset(record) + OVERFLOW_SLICES) != 0)
         {
             final int found = overflow.find(keyId, slice, keyTag);
             if (found != OffHeapTable.NOT_FOUND)
@@ -340,11 +339,11 @@ final class KeySliceStore implements AutoCloseable
             return;
         }
         final UnsafeBuffer cells = records.buffer();
-        final int record = records.offset(keys.aux(entry));
+        final int record = keys.aux(entry);
         int freed = 0;
         for (long slice = base, end = Math.min(endSlice, base + ringSlices); slice < end; slice++)
         {
-            final int cellOffset = record + ((int)slice & ringMask) * cellBytes;
+            final int cellOffset = ringCell(record, slice);
             if (cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
             {
                 cells.putLong(cellOffset + AccumulatorLayout.COUNT_OFFSET, 0);
@@ -363,18 +362,18 @@ final class KeySliceStore implements AutoCloseable
     long[] sliceRange(final int entry)
     {
         final UnsafeBuffer cells = records.buffer();
-        final int record = records.offset(keys.aux(entry));
+        final int record = keys.aux(entry);
         final long base = base(entry);
         final long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
         for (long slice = base; slice < base + ringSlices; slice++)
         {
-            if (cells.getLong(record + ((int)slice & ringMask) * cellBytes + AccumulatorLayout.COUNT_OFFSET) != 0)
+            if (cells.getLong(ringCell(record, slice) + AccumulatorLayout.COUNT_OFFSET) != 0)
             {
                 range[0] = Math.min(range[0], slice);
                 range[1] = Math.max(range[1], slice);
             }
         }
-        if (cells.getInt(record + headerOffset + OVERFLOW_SLICES) != 0)
+        if (cells.getInt(records.offset(record) + OVERFLOW_SLICES) != 0)
         {
             final long keyId = keys.key1(entry);
             final int keyTag = keys.tag(entry);
@@ -435,25 +434,22 @@ final class KeySliceStore implements AutoCloseable
      */
     void saveTo(final StateWriter out)
     {
-        out.section(0x511CE501).putInt(liveSlices).putInt(records.strideBytes());
+        out.section(0x511CE502).putInt(liveSlices).putInt(records.strideBytes()).putInt(ringSlices).putInt(suffixCells);
         keys.saveTo(out);
-        keys.forEach(entry -> out.putWords(records.buffer(), records.offset(keys.aux(entry)), records.strideBytes()));
+        keys.forEach(entry -> records.saveRecord(keys.aux(entry), out));
         overflow.saveTo(out);
     }
 
     void restoreFrom(final StateReader in)
     {
-        in.expectSection(0x511CE501, "a sliding window's slice store");
+        in.expectSection(0x511CE502, "a sliding window's slice store");
         liveSlices = in.getInt();
-        in.expectInt(records.strideBytes(), "the slice record size (ring cells and aggregates)");
+        in.expectInt(records.strideBytes(), "the slice record size (aggregates)");
+        in.expectInt(ringSlices, "the slices kept per key");
+        in.expectInt(suffixCells, "the suffix cells per key");
         keys.restoreFrom(in);
         records.clear();
-        keys.forEach(entry ->
-        {
-            final int record = records.allocateRecord();
-            in.getWords(records.buffer(), records.offset(record), records.strideBytes());
-            keys.aux(entry, record);
-        });
+        keys.forEach(entry -> keys.aux(entry, records.restoreRecord(in)));
         overflow.restoreFrom(in);
     }
 
@@ -471,7 +467,7 @@ final class KeySliceStore implements AutoCloseable
         keys.aux(entry, record);
         // Leave room below for out-of-order slices; the ring moves up over empty cells as time passes.
         keys.buffer().putLong(keys.valueOffset(entry), slice - ringMask);
-        final int header = records.offset(record) + headerOffset;
+        final int header = records.offset(record);
         records.buffer().putLong(header + CHAIN_NEXT_END, NO_CHAIN);
         records.buffer().putLong(header + MAX_SLICE_START, Long.MIN_VALUE);
         records.buffer().putLong(header + SPLIT, NO_SUFFIXES);
@@ -494,8 +490,8 @@ final class KeySliceStore implements AutoCloseable
             mergeSliceInto(entry, record, slice, cells, suffix);
             previous = suffix;
         }
-        layout.clear(cells, record + backOffset);
-        final int header = record + headerOffset;
+        layout.clear(cells, records.offset(record) + HEADER_BYTES);
+        final int header = records.offset(record);
         cells.putLong(header + SUFFIX_LOW, firstSlice);
         cells.putLong(header + SPLIT, endSlice);
         cells.putLong(header + BACK_END, endSlice);
@@ -503,7 +499,12 @@ final class KeySliceStore implements AutoCloseable
 
     private int suffixCell(final int record, final long slice)
     {
-        return record + suffixOffset + ((int)slice & suffixMask) * cellBytes;
+        return records.cellOffset(record, ringSlices + ((int)slice & suffixMask));
+    }
+
+    private int ringCell(final int record, final long slice)
+    {
+        return records.cellOffset(record, (int)slice & ringMask);
     }
 
     /** Merges one slice, from the ring or the overflow table, into the target if the key holds it. */
@@ -511,12 +512,12 @@ final class KeySliceStore implements AutoCloseable
         final int entry, final int record, final long slice, final MutableDirectBuffer target, final int targetOffset)
     {
         final UnsafeBuffer cells = records.buffer();
-        final int cellOffset = record + ((int)slice & ringMask) * cellBytes;
+        final int cellOffset = ringCell(record, slice);
         if (covers(base(entry), slice) && cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
         {
             layout.merge(target, targetOffset, cells, cellOffset);
         }
-        else if (cells.getInt(record + headerOffset + OVERFLOW_SLICES) != 0)
+        else if (cells.getInt(records.offset(record) + OVERFLOW_SLICES) != 0)
         {
             final int found = overflow.find(keys.key1(entry), slice, keys.tag(entry));
             if (found != OffHeapTable.NOT_FOUND)
@@ -533,13 +534,13 @@ final class KeySliceStore implements AutoCloseable
 
     private int header(final int entry)
     {
-        return records.offset(keys.aux(entry)) + headerOffset;
+        return records.offset(keys.aux(entry));
     }
 
     private void addToHeaderInt(final int record, final int field, final int delta)
     {
         final UnsafeBuffer cells = records.buffer();
-        final int at = record + headerOffset + field;
+        final int at = records.offset(record) + field;
         cells.putInt(at, cells.getInt(at) + delta);
     }
 
@@ -556,7 +557,7 @@ final class KeySliceStore implements AutoCloseable
         final long newBase = slice > base ? slice - ringMask : slice;
         final long moved = Math.abs(newBase - base);
         final UnsafeBuffer cells = records.buffer();
-        if (cells.getInt(record + headerOffset + CELLS_IN_USE) != 0)
+        if (cells.getInt(records.offset(record) + CELLS_IN_USE) != 0)
         {
             if (moved >= ringSlices)
             {
@@ -566,7 +567,7 @@ final class KeySliceStore implements AutoCloseable
             final long firstUncovered = newBase > base ? base : newBase + ringSlices;
             for (long uncovered = firstUncovered, end = firstUncovered + moved; uncovered < end; uncovered++)
             {
-                if (cells.getLong(record + ((int)uncovered & ringMask) * cellBytes + AccumulatorLayout.COUNT_OFFSET) != 0)
+                if (cells.getLong(ringCell(record, uncovered) + AccumulatorLayout.COUNT_OFFSET) != 0)
                 {
                     return false;
                 }
@@ -595,7 +596,7 @@ final class KeySliceStore implements AutoCloseable
     {
         final UnsafeBuffer cells = records.buffer();
         final int record = keys.aux(entry);
-        final int header = records.offset(record) + headerOffset;
+        final int header = records.offset(record);
         if (cells.getInt(header + CELLS_IN_USE) == 0 && cells.getInt(header + OVERFLOW_SLICES) == 0 &&
             cells.getLong(header + CHAIN_NEXT_END) == NO_CHAIN)
         {
