@@ -43,12 +43,6 @@ public final class RecordArena implements AutoCloseable
     private int[] free = new int[16];
     private int freeCount;
 
-    /** Records with a fixed part only. */
-    public RecordArena(final int recordBytes, final int initialCapacity)
-    {
-        this(recordBytes, 0, 0, initialCapacity);
-    }
-
     /**
      * @param recordBytes each record's fixed part.
      * @param columns     cells per record, one in each column.

@@ -72,7 +72,7 @@ final class KeySliceStore implements AutoCloseable
     private static final int BACK_END = 40;
     private static final int HEADER_BYTES = 48;
     private static final long NO_SUFFIXES = Long.MIN_VALUE;
-    /** Windows of fewer slices merge them directly: a few adjacent cells cost less than the suffix cells' memory. */
+    /** Windows of fewer slices merge them directly: a few cell reads per firing cost less than doubling the cells. */
     static final int MIN_SUFFIX_SLICES = 16;
 
     private final AccumulatorLayout layout;
@@ -199,45 +199,11 @@ final class KeySliceStore implements AutoCloseable
     boolean mergeInto(
         final int entry, final long firstSlice, final int count, final MutableDirectBuffer target, final int targetOffset)
     {
-        final UnsafeBuffer cells = records.buffer();
         final int record = keys.aux(entry);
-        final long base = base(entry);
-        final boolean anyOverflow = cells.getInt(records.offset(record) + OVERFLOW_SLICES) != 0;
-        final long endSlice = firstSlice + count;
         boolean any = false;
-        if (!anyOverflow && covers(base, firstSlice) && covers(base, endSlice - 1))
+        for (long slice = firstSlice, endSlice = firstSlice + count; slice < endSlice; slice++)
         {
-            // The common case: the whole window inside the ring, one pass over adjacent cells.
-            for (long slice = firstSlice; slice < endSlice; slice++)
-            {
-                final int cellOffset = ringCell(record, slice);
-                if (cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
-                {
-                    layout.merge(target, targetOffset, cells, cellOffset);
-                    any = true;
-                }
-            }
-            return any;
-        }
-        final long keyId = keys.key1(entry);
-        final int keyTag = keys.tag(entry);
-        for (long slice = firstSlice; slice < endSlice; slice++)
-        {
-            final int cellOffset = ringCell(record, slice);
-            if (covers(base, slice) && cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
-            {
-                layout.merge(target, targetOffset, cells, cellOffset);
-                any = true;
-            }
-            else if (anyOverflow)
-            {
-                final int found = overflow.find(keyId, slice, keyTag);
-                if (found != OffHeapTable.NOT_FOUND)
-                {
-                    layout.merge(target, targetOffset, overflow.buffer(), overflow.valueOffset(found));
-                    any = true;
-                }
-            }
+            any |= mergeSliceInto(entry, record, slice, target, targetOffset);
         }
         return any;
     }
@@ -507,8 +473,12 @@ final class KeySliceStore implements AutoCloseable
         return records.cellOffset(record, (int)slice & ringMask);
     }
 
-    /** Merges one slice, from the ring or the overflow table, into the target if the key holds it. */
-    private void mergeSliceInto(
+    /**
+     * Merges one slice, from the ring or the overflow table, into the target if the key holds it.
+     *
+     * @return true if it does.
+     */
+    private boolean mergeSliceInto(
         final int entry, final int record, final long slice, final MutableDirectBuffer target, final int targetOffset)
     {
         final UnsafeBuffer cells = records.buffer();
@@ -516,15 +486,18 @@ final class KeySliceStore implements AutoCloseable
         if (covers(base(entry), slice) && cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
         {
             layout.merge(target, targetOffset, cells, cellOffset);
+            return true;
         }
-        else if (cells.getInt(records.offset(record) + OVERFLOW_SLICES) != 0)
+        if (cells.getInt(records.offset(record) + OVERFLOW_SLICES) != 0)
         {
             final int found = overflow.find(keys.key1(entry), slice, keys.tag(entry));
             if (found != OffHeapTable.NOT_FOUND)
             {
                 layout.merge(target, targetOffset, overflow.buffer(), overflow.valueOffset(found));
+                return true;
             }
         }
+        return false;
     }
 
     private long base(final int entry)

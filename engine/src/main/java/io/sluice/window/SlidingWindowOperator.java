@@ -246,12 +246,7 @@ public final class SlidingWindowOperator implements WindowOperator
             return; // stale: the chain was pulled back past this end and has already moved on
         }
 
-        final long windowStart = windowEnd - grid.sizeMs;
-        layout.clear(scratch, 0);
-        if (store.mergeWindow(record, grid.sliceIndex(windowStart), grid.slicesPerWindow, scratch, 0))
-        {
-            output.result(keyTag, keyId, windowStart, windowEnd, scratch, 0, firings.next(keyTag, keyId, windowEnd));
-        }
+        fireWindow(record, keyTag, keyId, windowEnd, true);
 
         final long nextEnd = windowEnd + grid.slideMs;
         if (latenessMs == 0)
@@ -277,17 +272,23 @@ public final class SlidingWindowOperator implements WindowOperator
         {
             if (end - 1 + latenessMs > watermarkMs)
             {
-                refireWindow(store.lastRecord(), keyTag, keyId, end);
+                fireWindow(store.lastRecord(), keyTag, keyId, end, false);
             }
         }
     }
 
-    /** A window that has fired before, fired again by an element within its lateness: merged slice by slice. */
-    private void refireWindow(final int record, final int keyTag, final long keyId, final long windowEnd)
+    /**
+     * @param inChain true for the chain's next window, merged through the store's suffixes; false for a window
+     *                fired again by an element within its lateness, merged slice by slice (the suffixes follow
+     *                the chain only).
+     */
+    private void fireWindow(final int record, final int keyTag, final long keyId, final long windowEnd, final boolean inChain)
     {
         final long windowStart = windowEnd - grid.sizeMs;
+        final long firstSlice = grid.sliceIndex(windowStart);
         layout.clear(scratch, 0);
-        if (store.mergeInto(record, grid.sliceIndex(windowStart), grid.slicesPerWindow, scratch, 0))
+        if (inChain ? store.mergeWindow(record, firstSlice, grid.slicesPerWindow, scratch, 0) :
+            store.mergeInto(record, firstSlice, grid.slicesPerWindow, scratch, 0))
         {
             output.result(keyTag, keyId, windowStart, windowEnd, scratch, 0, firings.next(keyTag, keyId, windowEnd));
         }

@@ -10,7 +10,7 @@ class RecordArenaTest
     @Test
     void recordsAreLineAlignedAndKeepTheirBytesAcrossGrowth()
     {
-        try (RecordArena arena = new RecordArena(40, 2))
+        try (RecordArena arena = new RecordArena(40, 0, 0, 2))
         {
             assertEquals(64, arena.strideBytes());
             for (int i = 0; i < 100; i++)
@@ -33,7 +33,7 @@ class RecordArenaTest
     @Test
     void aFreedRecordIsReusedZeroed()
     {
-        try (RecordArena arena = new RecordArena(16, 4))
+        try (RecordArena arena = new RecordArena(16, 0, 0, 4))
         {
             final int first = arena.allocateRecord();
             final int second = arena.allocateRecord();
@@ -53,7 +53,7 @@ class RecordArenaTest
     void anArenaBeyondOneRegionIsRefusedWithAnAdvice()
     {
         final IllegalStateException refused = assertThrows(IllegalStateException.class,
-            () -> new RecordArena(1 << 20, 4096));
+            () -> new RecordArena(1 << 20, 0, 0, 4096));
         assertEquals(true, refused.getMessage().contains("use more shards"));
     }
 }
