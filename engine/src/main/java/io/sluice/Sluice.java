@@ -634,7 +634,16 @@ public final class Sluice implements AutoCloseable
         return restoredCheckpointId;
     }
 
-    /** What recovery skipped and why (damaged or partial checkpoints), also logged as warnings. */
+    private void warnOfRecovery(final String warning)
+    {
+        recoveryWarnings.add(warning);
+        System.getLogger("io.sluice").log(System.Logger.Level.WARNING, warning);
+    }
+
+    /**
+     * What recovery skipped or repaired and why (damaged or partial checkpoints, journal files a crash left
+     * half-created), also logged as warnings.
+     */
     public List<String> recoveryWarnings()
     {
         return List.copyOf(recoveryWarnings);
@@ -657,6 +666,7 @@ public final class Sluice implements AutoCloseable
      */
     private void recover(final InputJournal journal, final OutputJournal[] outputJournals, final String configuration)
     {
+        storage.openingWarnings().forEach(this::warnOfRecovery); // the output journals are open by now: all are in
         final CheckpointStore.Stored checkpoint = loadCheckpoint();
         long startAfter = MessageLog.NO_INDEX;
         if (checkpoint != null)
@@ -741,11 +751,7 @@ public final class Sluice implements AutoCloseable
     {
         try
         {
-            return storage.checkpoints().loadNewest(warning ->
-            {
-                recoveryWarnings.add(warning);
-                System.getLogger("io.sluice").log(System.Logger.Level.WARNING, warning);
-            });
+            return storage.checkpoints().loadNewest(this::warnOfRecovery);
         }
         catch (final java.io.IOException e)
         {

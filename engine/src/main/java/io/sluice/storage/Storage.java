@@ -30,6 +30,15 @@ public interface Storage extends AutoCloseable
      */
     long inputRetainedFrom();
 
+    /**
+     * What the storage repaired when it was opened (e.g. files a crash left half-created), one sentence each;
+     * the engine reports them with its recovery warnings.
+     */
+    default java.util.List<String> openingWarnings()
+    {
+        return java.util.List.of();
+    }
+
     /** A human-readable name for messages, e.g. the directory. */
     String describe();
 

@@ -10,9 +10,13 @@ import net.openhft.chronicle.queue.RollCycles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -27,8 +31,10 @@ import java.util.stream.Stream;
  *   dir/input-retained-from   present once retention deleted input files: the index the journal is whole from
  * </pre>
  *
- * One engine process per directory (Chronicle allows one writer per queue). Chronicle's usage reporting is
- * off: its artifact is excluded from the build and its switch is set here before Chronicle loads.
+ * One engine per directory (Chronicle allows one writer per queue): opening takes an exclusive lock on
+ * {@code dir/sluice.lock}, which the operating system releases when the process ends, however it ends. Holding
+ * it, opening sets aside queue files a crash left unfinished ({@link UnfinishedQueueFiles}). Chronicle's usage
+ * reporting is off: its artifact is excluded from the build and its switch is set here before Chronicle loads.
  */
 public final class JournalStorage implements Storage
 {
@@ -41,6 +47,7 @@ public final class JournalStorage implements Storage
 
     private static final String OUTPUT_PREFIX = "shard-";
     private static final String RETAINED_FROM = "input-retained-from";
+    private static final String LOCK_FILE = "sluice.lock";
 
     private final Path directory;
     private final RollCycle rollCycle;
@@ -49,6 +56,8 @@ public final class JournalStorage implements Storage
     private final ChronicleMessageLog input;
     private final List<ChronicleMessageLog> outputs = new ArrayList<>();
     private final FileCheckpointStore checkpoints;
+    private final FileChannel lockChannel;
+    private final List<String> openingWarnings = new ArrayList<>();
 
     private JournalStorage(
         final Path directory, final RollCycle rollCycle, final Durability durability, final InputRetention retention,
@@ -66,8 +75,74 @@ public final class JournalStorage implements Storage
         {
             throw new UncheckedIOException("cannot create journal directory " + directory + ": " + e.getMessage(), e);
         }
-        this.input = new ChronicleMessageLog(directory.resolve("input"), rollCycle, durability, clock);
+        this.lockChannel = lockDirectory(directory);
+        try
+        {
+            UnfinishedQueueFiles.setAside(directory.resolve("input"), openingWarnings::add);
+            this.input = new ChronicleMessageLog(directory.resolve("input"), rollCycle, durability, clock);
+        }
+        catch (final RuntimeException e)
+        {
+            closeQuietly(lockChannel, e);
+            throw e;
+        }
         this.checkpoints = new FileCheckpointStore(directory.resolve("checkpoints"));
+    }
+
+    private static FileChannel lockDirectory(final Path directory)
+    {
+        final Path lockFile = directory.resolve(LOCK_FILE);
+        final FileChannel channel;
+        try
+        {
+            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot open " + lockFile + ": " + e.getMessage() + "; check the directory's permissions", e);
+        }
+        FileLock lock = null;
+        try
+        {
+            lock = channel.tryLock();
+        }
+        catch (final OverlappingFileLockException e)
+        {
+            // held by this very process: an engine in this JVM has the directory open
+        }
+        catch (final IOException e)
+        {
+            closeQuietly(channel, e);
+            throw new UncheckedIOException("cannot lock " + lockFile + ": " + e.getMessage(), e);
+        }
+        if (lock == null)
+        {
+            final IllegalStateException inUse = new IllegalStateException("journal directory " + directory + " is in use by " +
+                "another engine (" + lockFile + " is locked): one engine per directory; stop the other one, or give this " +
+                "engine a directory of its own");
+            closeQuietly(channel, inUse);
+            throw inUse;
+        }
+        return channel;
+    }
+
+    private static void closeQuietly(final FileChannel channel, final Exception cause)
+    {
+        try
+        {
+            channel.close();
+        }
+        catch (final IOException e)
+        {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** What opening repaired: queue files a crash left unfinished and that were set aside. */
+    @Override
+    public List<String> openingWarnings()
+    {
+        return List.copyOf(openingWarnings);
     }
 
     /** Opens (or creates) storage in a directory, rolling journal files daily, with {@link Durability#DEFAULT}. */
@@ -193,6 +268,7 @@ public final class JournalStorage implements Storage
         ChronicleMessageLog log = outputs.get(shard);
         if (log == null)
         {
+            UnfinishedQueueFiles.setAside(outputDirectory(shard), openingWarnings::add);
             log = new ChronicleMessageLog(outputDirectory(shard), rollCycle, Durability.DEFAULT);
             outputs.set(shard, log);
         }
@@ -223,12 +299,26 @@ public final class JournalStorage implements Storage
 
     public void close()
     {
-        input.close();
-        for (final ChronicleMessageLog log : outputs)
+        try
         {
-            if (log != null)
+            input.close();
+            for (final ChronicleMessageLog log : outputs)
             {
-                log.close();
+                if (log != null)
+                {
+                    log.close();
+                }
+            }
+        }
+        finally
+        {
+            try
+            {
+                lockChannel.close(); // releases the directory lock
+            }
+            catch (final IOException e)
+            {
+                throw new UncheckedIOException("cannot release the lock on " + directory.resolve(LOCK_FILE) + ": " + e.getMessage(), e);
             }
         }
     }
