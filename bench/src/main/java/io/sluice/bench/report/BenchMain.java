@@ -34,8 +34,9 @@ import java.util.TreeMap;
  *       kit, not the engine (CI runs it).</li>
  *   <li>{@code quick}: under two minutes; codecs, window update per type, end to end in memory, latency at
  *       10% and 50% of the maximum rate.</li>
- *   <li>{@code full}: every suite with its own settings, a latency sweep from 10% to 100% in memory and 50%
- *       journaled.</li>
+ *   <li>{@code full}: every suite with its own settings, window update also at 1 000, 100 000 and 1 000 000 keys
+ *       (JSON in jmh.json, jmh-window-keys.json, jmh-window-1m-keys.json), a latency sweep from 10% to 100% in
+ *       memory and 50% journaled.</li>
  * </ul>
  */
 public final class BenchMain
@@ -140,21 +141,45 @@ public final class BenchMain
     private static void jmh(final String profile, final Path directory, final List<Figure> figures, final StringBuilder summary)
         throws Exception
     {
-        final ChainedOptionsBuilder options = new OptionsBuilder()
-            .result(directory.resolve("jmh.json").toString()).resultFormat(ResultFormatType.JSON)
-            .addProfiler("gc").shouldFailOnError(true);
+        summary.append("## JMH\n\n| benchmark | parameters | score | error | unit | allocated B/op |\n|---|---|---|---|---|---|\n");
         switch (profile)
         {
-            case "smoke" -> options.include("CodecBenchmark.encodeInputEvent").forks(0)
+            case "smoke" -> runJmh(options(directory, "jmh.json").include("CodecBenchmark.encodeInputEvent").forks(0)
                 .warmupIterations(1).warmupTime(TimeValue.milliseconds(200)).measurementIterations(2)
-                .measurementTime(TimeValue.milliseconds(200));
-            case "quick" -> options.include("CodecBenchmark").include("WindowUpdateBenchmark").include("EndToEndBenchmark")
+                .measurementTime(TimeValue.milliseconds(200)), figures, summary);
+            case "quick" -> runJmh(options(directory, "jmh.json")
+                .include("CodecBenchmark").include("WindowUpdateBenchmark").include("EndToEndBenchmark")
                 .param("window", "tumbling", "sliding", "session").param("storage", "memory").param("shards", "1")
-                .warmupIterations(2).warmupTime(TimeValue.seconds(1)).measurementIterations(3).measurementTime(TimeValue.seconds(1));
-            default -> options.include("io\\.sluice\\..*Benchmark"); // RingHopBenchmark lives in io.sluice
+                .warmupIterations(2).warmupTime(TimeValue.seconds(1)).measurementIterations(3).measurementTime(TimeValue.seconds(1)),
+                figures, summary);
+            default ->
+            {
+                // Every suite at its own settings (window update at the engine issue's 10 000 keys), then window
+                // update with state in cache (1 000 keys) and far out of it (100 000 and 1 000 000 keys).
+                runJmh(options(directory, "jmh.json").include("io\\.sluice\\..*Benchmark"), figures, summary); // RingHop is in io.sluice
+                runJmh(options(directory, "jmh-window-keys.json").include("WindowUpdateBenchmark").param("keyCount", "1000", "100000"),
+                    figures, summary);
+                // Sliding 100 s / 1 s keeps about 8 KB per key (100 slice cells and their suffixes): 8 GB at a
+                // million keys, more than this kit's 8 GB direct memory, so it stops at 100 000 keys.
+                runJmh(options(directory, "jmh-window-1m-keys.json").include("WindowUpdateBenchmark").param("keyCount", "1000000")
+                    .param("window", "tumbling", "sliding", "session"), figures, summary);
+                summary.append("\nWindow update at 1 000 000 keys leaves out sliding 100 s / 1 s: about 8 KB of state per key, " +
+                    "8 GB in all, beyond the benchmark's direct memory. Tumbling is sliding with one window per event.\n");
+            }
         }
+        summary.append('\n');
+    }
+
+    private static ChainedOptionsBuilder options(final Path directory, final String jsonFile)
+    {
+        return new OptionsBuilder().result(directory.resolve(jsonFile).toString()).resultFormat(ResultFormatType.JSON)
+            .addProfiler("gc").shouldFailOnError(true);
+    }
+
+    private static void runJmh(final ChainedOptionsBuilder options, final List<Figure> figures, final StringBuilder summary)
+        throws Exception
+    {
         final Collection<RunResult> results = new Runner(options.build()).run();
-        summary.append("## JMH\n\n| benchmark | parameters | score | error | unit | allocated B/op |\n|---|---|---|---|---|---|\n");
         for (final RunResult run : results)
         {
             final Result<?> primary = run.getPrimaryResult();
@@ -168,7 +193,6 @@ public final class BenchMain
                 primary.getScoreError(), primary.getScoreUnit(),
                 allocation == null ? "–" : String.format(Locale.ROOT, "%.3g", allocation.getScore())));
         }
-        summary.append('\n');
     }
 
     private static String parameters(final RunResult run)
