@@ -64,9 +64,9 @@ class CrashRecoveryTest
                     restartsFromCheckpoint++;
                 }
                 // Kill during recovery sometimes, mostly while it takes input.
-                // Kills that keep landing before a restart journals anything (during recovery, or while it waits
-                // for a lock a killed writer left in Chronicle's files) would starve the run; after two such
-                // starts in a row, a start gets seconds, doubling, before its kill.
+                // Kills that keep landing before a restart journals anything would starve the run; after two such
+                // starts in a row, a start gets seconds, doubling, before its kill. (Before storage set aside the
+                // files a kill left half-created, each restart waited 10 s on them, and runs of 20 starts stalled.)
                 final String resume = ready.replaceAll(".* resume=(\\d+).*", "$1");
                 stalledStarts = resume.equals(lastResume) ? stalledStarts + 1 : 0;
                 lastResume = resume;
