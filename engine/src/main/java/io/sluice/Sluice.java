@@ -267,13 +267,13 @@ public final class Sluice implements AutoCloseable
     /** Windows fired so far by a pipeline, over all shards. */
     public long resultCount(final String pipeline)
     {
-        return sumOverShards(pipeline, Output::resultCount);
+        return sumOverShards(pipeline, (processor, id) -> processor.output(id).resultCount());
     }
 
     /** Events sent to the late output so far by a pipeline, over all shards. */
     public long lateCount(final String pipeline)
     {
-        return sumOverShards(pipeline, Output::lateCount);
+        return sumOverShards(pipeline, (processor, id) -> processor.output(id).lateCount());
     }
 
     /**
@@ -282,7 +282,7 @@ public final class Sluice implements AutoCloseable
      */
     public long outsideWindowsCount(final String pipeline)
     {
-        return sumOverShards(pipeline, Output::outsideWindowsCount);
+        return sumOverShards(pipeline, (processor, id) -> processor.output(id).outsideWindowsCount());
     }
 
     /** Exceptions thrown by result or late listeners (reported to the error handler, then skipped). */
@@ -325,24 +325,13 @@ public final class Sluice implements AutoCloseable
     /** Live (key, window) entries of the pipeline over all shards: slices for sliding windows, sessions for session windows. */
     public long activeWindows(final String pipeline)
     {
-        return sumOverOperators(pipeline, WindowOperator::liveEntries);
+        return sumOverShards(pipeline, (processor, id) -> processor.operator(id).liveEntries());
     }
 
     /** Event-time timers pending for the pipeline over all shards. */
     public long pendingTimers(final String pipeline)
     {
-        return sumOverOperators(pipeline, WindowOperator::pendingTimers);
-    }
-
-    private long sumOverOperators(final String pipeline, final java.util.function.ToIntFunction<WindowOperator> count)
-    {
-        final int id = pipelineId(pipeline);
-        long total = 0;
-        for (final ShardProcessor processor : processors)
-        {
-            total += count.applyAsInt(processor.operator(id));
-        }
-        return total;
+        return sumOverShards(pipeline, (processor, id) -> processor.operator(id).pendingTimers());
     }
 
     /** Distinct text keys the shards have interned (long keys need no interning and are not counted). */
@@ -772,13 +761,19 @@ public final class Sluice implements AutoCloseable
         return text.toString().replace('\n', ' ');
     }
 
-    private long sumOverShards(final String pipeline, final java.util.function.ToLongFunction<Output> counter)
+    /** What one shard counts for one pipeline (its output's counters, its operator's state). */
+    private interface ShardCount
+    {
+        long of(ShardProcessor processor, int pipelineId);
+    }
+
+    private long sumOverShards(final String pipeline, final ShardCount count)
     {
         final int id = pipelineId(pipeline);
         long total = 0;
         for (final ShardProcessor processor : processors)
         {
-            total += counter.applyAsLong(processor.output(id));
+            total += count.of(processor, id);
         }
         return total;
     }

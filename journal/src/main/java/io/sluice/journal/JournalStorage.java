@@ -78,8 +78,7 @@ public final class JournalStorage implements Storage
         this.lockChannel = lockDirectory(directory);
         try
         {
-            UnfinishedQueueFiles.setAside(directory.resolve("input"), openingWarnings::add);
-            this.input = new ChronicleMessageLog(directory.resolve("input"), rollCycle, durability, clock);
+            this.input = openLog(directory.resolve("input"), durability, clock);
         }
         catch (final RuntimeException e)
         {
@@ -87,6 +86,13 @@ public final class JournalStorage implements Storage
             throw e;
         }
         this.checkpoints = new FileCheckpointStore(directory.resolve("checkpoints"));
+    }
+
+    /** Opens a queue for writing, once the files a crash left unfinished are out of Chronicle's way. */
+    private ChronicleMessageLog openLog(final Path queueDirectory, final Durability logDurability, final TimeProvider clock)
+    {
+        UnfinishedQueueFiles.setAside(queueDirectory, openingWarnings::add);
+        return new ChronicleMessageLog(queueDirectory, rollCycle, logDurability, clock);
     }
 
     private static FileChannel lockDirectory(final Path directory)
@@ -268,8 +274,7 @@ public final class JournalStorage implements Storage
         ChronicleMessageLog log = outputs.get(shard);
         if (log == null)
         {
-            UnfinishedQueueFiles.setAside(outputDirectory(shard), openingWarnings::add);
-            log = new ChronicleMessageLog(outputDirectory(shard), rollCycle, Durability.DEFAULT);
+            log = openLog(outputDirectory(shard), Durability.DEFAULT, SystemTimeProvider.INSTANCE);
             outputs.set(shard, log);
         }
         return log;

@@ -68,13 +68,9 @@ final class UnfinishedQueueFiles
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
             final ByteBuffer word = ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            while (word.hasRemaining() && channel.read(word, word.position()) > 0)
+            if (channel.read(word, 0) < Integer.BYTES)
             {
-                // a short read of a fresh file: read on until the word or the file ends
-            }
-            if (word.hasRemaining())
-            {
-                return false; // shorter than a header word: created, never mapped
+                return false; // shorter than a header word: created, never mapped (a regular file reads short only at its end)
             }
             final int header = word.getInt(0);
             return header != NOT_INITIALISED && (header & NOT_COMPLETE) == 0;
