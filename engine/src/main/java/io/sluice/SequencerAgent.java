@@ -36,6 +36,8 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
     private final boolean anyIdleness;
     private final InputJournal journal;
     private final CheckpointCoordinator checkpoints;
+    /** Null unless someone listens for journaled events (and there is a journal). */
+    private final JournaledAcks acks;
     /** Per (pipeline, partition): the source position journaled with its last event; kept only with a journal. */
     private final Long2LongHashMap sourcePositions = new Long2LongHashMap(16, 0.65f, Long.MIN_VALUE);
     // The (pipeline, partition) of the last event and its position, not yet in the map: a source mostly
@@ -55,9 +57,11 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
         final int shardCount,
         final NanoClock clock,
         final InputJournal journal,
-        final CheckpointCoordinator checkpoints)
+        final CheckpointCoordinator checkpoints,
+        final JournaledAcks acks)
     {
         this.journal = journal;
+        this.acks = journal == null ? null : acks;
         this.checkpoints = checkpoints;
         this.ring = ring;
         this.poller = poller;
@@ -112,6 +116,10 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
             // missing from the journal.
             lastJournalIndex = journal.append(slot, nowNs);
             slot.journalIndex = lastJournalIndex;
+            if (acks != null && slot.type == IngressSlot.EVENT)
+            {
+                acks.add(slot.pipeline, slot.partition, slot.sourcePosition, lastJournalIndex);
+            }
         }
     }
 
@@ -124,6 +132,10 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
         if (journal != null)
         {
             journal.commit();
+            if (acks != null)
+            {
+                acks.deliver();
+            }
         }
     }
 
