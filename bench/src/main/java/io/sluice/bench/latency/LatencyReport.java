@@ -24,14 +24,16 @@ import java.util.Locale;
  *                   carries that time in max: latency = result time - intended send time of event i
  * </pre>
  *
- * So a latency includes one interval between sends (1 / rate), the time for the next event to arrive. The
- * maximum rate is measured first, closed loop, for a few seconds. Each point warms up at its rate for a fifth
+ * So a latency includes one interval between sends (1 / rate), the time for the next event to arrive. With
+ * a journal, the intended time is also the event's source position, and {@code onJournaled} times it to its
+ * journal commit (publish → journal). {@code floor} swaps the engine for a bare ring hop ({@link RingHopFloor}):
+ * the machine's share of the latency at the same rates. The maximum rate is measured first, closed loop, for a few seconds. Each point warms up at its rate for a fifth
  * of its duration (half a second at least), and that warm-up is not recorded. For each fraction it writes
  * {@code latency-<storage>-<percent>.hgrm} (percentiles, µs) and {@code .hlog} (one histogram per second),
  * and prints one line.
  *
  * <p>Run: {@code java @bench/target/jvm.options -Xmx2g -cp bench/target/benchmarks.jar io.sluice.bench.latency.LatencyReport
- * [memory|journal] [seconds per point] [fractions, e.g. 0.1,0.5,0.9] [output directory]}.
+ * [memory|journal|floor] [seconds per point] [fractions, e.g. 0.1,0.5,0.9] [output directory]}.
  */
 public final class LatencyReport
 {
@@ -52,7 +54,8 @@ public final class LatencyReport
         final String fractions = args.length > 2 ? args[2] : "0.5";
         final Path output = Files.createDirectories(Path.of(args.length > 3 ? args[3] : "bench/target/latency"));
 
-        final double maxRate = maxRate(storage, output, 3);
+        // The floor runs at the rates the in-memory engine is measured at, to be read beside it.
+        final double maxRate = maxRate(storage.equals("floor") ? "memory" : storage, output, 3);
         System.out.printf(Locale.ROOT, "%s, %s threads, %s: maximum rate %.2f M events/s (closed loop, 3 s)%n", storage, THREADING,
             WAIT, maxRate / 1e6);
         System.out.println("offered events/s   p50 µs   p99 µs  p99.9 µs  p99.99 µs    max µs   behind at end");
@@ -60,15 +63,26 @@ public final class LatencyReport
         {
             final double rate = maxRate * Double.parseDouble(fraction);
             final Point point = measure(storage, output, rate, seconds, (int)Math.round(Double.parseDouble(fraction) * 100));
-            final Histogram h = point.total;
-            System.out.printf(Locale.ROOT, "%16.0f %8.1f %8.1f %9.1f %10.1f %9.1f   %.1f ms%n", rate,
-                h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
-                h.getValueAtPercentile(99.99) / 1e3, h.getMaxValue() / 1e3, point.behindNs / 1e6);
+            printRow(String.format(Locale.ROOT, "%16.0f", rate), point.total, point.behindNs);
+            if (point.journaled != null)
+            {
+                printRow("  to the journal", point.journaled, point.behindNs);
+            }
         }
     }
 
-    /** One measured rate: the whole run's histogram, one per second, and how far behind the load ended. */
-    public record Point(Histogram total, java.util.List<Histogram> intervals, long behindNs)
+    private static void printRow(final String label, final Histogram h, final long behindNs)
+    {
+        System.out.printf(Locale.ROOT, "%16s %8.1f %8.1f %9.1f %10.1f %9.1f   %.1f ms%n", label,
+            h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
+            h.getValueAtPercentile(99.99) / 1e3, h.getMaxValue() / 1e3, behindNs / 1e6);
+    }
+
+    /**
+     * One measured rate: the whole run's publish → result histogram, one per second, how far behind the load
+     * ended, and with a journal the publish → journal histogram (else null).
+     */
+    public record Point(Histogram total, java.util.List<Histogram> intervals, long behindNs, Histogram journaled)
     {
     }
 
@@ -76,7 +90,7 @@ public final class LatencyReport
     public static double maxRate(final String storage, final Path output, final double seconds) throws Exception
     {
         final Path directory = storage.equals("journal") ? Files.createTempDirectory(output, "max-rate") : null;
-        try (Sluice sluice = engine(directory, null))
+        try (Sluice sluice = engine(directory, null, null))
         {
             final int probe = sluice.pipelineId("probe");
             final long start = System.nanoTime();
@@ -96,27 +110,27 @@ public final class LatencyReport
         }
     }
 
-    /** Latency at {@code rate} for {@code seconds}; writes {@code latency-<storage>-<percent>.hgrm} and {@code .hlog}. */
+    /**
+     * Latency at {@code rate} for {@code seconds} of {@code storage}: {@code memory}, {@code journal} or {@code floor}
+     * (a bare ring hop, {@link RingHopFloor}). Writes {@code latency-<storage>-<percent>.hgrm} and {@code .hlog},
+     * and with a journal also {@code journaled-<percent>.hgrm} and {@code .hlog}: publish → journal record.
+     */
     public static Point measure(final String storage, final Path output, final double rate, final double seconds, final int percent)
         throws Exception
     {
         final OpenLoopLoad load = new OpenLoopLoad(OpenLoopLoad.SYSTEM, HIGHEST_NS);
+        final LatencyStage journaled = storage.equals("journal") ? load.newStage() : null;
         final Path directory = storage.equals("journal") ? Files.createTempDirectory(output, "latency") : null;
-        final Histogram total = new Histogram(HIGHEST_NS, 3);
         final java.util.List<Histogram> intervals = new java.util.ArrayList<>();
-        final String name = "latency-" + storage + "-" + percent;
+        final java.util.List<Histogram> journaledIntervals = new java.util.ArrayList<>();
+        final long startMs = System.currentTimeMillis();
         final long behind;
-        try (PrintStream log = new PrintStream(Files.newOutputStream(output.resolve(name + ".hlog"))))
+        try
         {
-            final HistogramLogWriter writer = new HistogramLogWriter(log);
-            writer.outputLogFormatVersion();
-            final long startMs = System.currentTimeMillis();
-            writer.outputStartTime(startMs);
-            writer.outputLegend();
-            // Only takes each second's histogram during the run; adding and compressing them waits until after.
-            // On 2 cores the publisher and the engine each own one: a third thread that works for milliseconds
-            // (a log histogram's compression does) preempts one of them for a scheduler slice, and that stall
-            // would be charged to the engine.
+            // Only takes each second's histograms during the run; adding, compressing and writing them waits
+            // until after. On 2 cores the publisher and the engine each own one: a third thread that works for
+            // milliseconds (a log histogram's compression does) preempts one of them for a scheduler slice,
+            // and that stall would be charged to the engine.
             final Thread logger = new Thread(() ->
             {
                 while (!Thread.currentThread().isInterrupted())
@@ -129,26 +143,101 @@ public final class LatencyReport
                     {
                         return;
                     }
-                    synchronized (intervals)
-                    {
-                        intervals.add(load.takeInterval());
-                    }
+                    takeIntervals(load, journaled, intervals, journaledIntervals);
                 }
             }, "latency-intervals");
-            try (Sluice sluice = engine(directory, load))
+            try (LoadedSystem system = open(storage, directory, load, journaled))
             {
-                final int probe = sluice.pipelineId("probe");
-                final long[] eventTime = {0};
-                final OpenLoopLoad.Target send = intendedNs -> sluice.publish(probe, 0, eventTime[0]++, 0, intendedNs);
                 // A warm-up at the same rate, discarded: compilation belongs to no steady state.
-                load.run(send, rate, (long)(rate * Math.max(0.5, seconds / 5)));
+                load.run(system::send, rate, (long)(rate * Math.max(0.5, seconds / 5)));
                 load.takeInterval();
+                if (journaled != null)
+                {
+                    journaled.takeInterval();
+                }
                 logger.start();
-                behind = load.run(send, rate, (long)(rate * seconds));
+                behind = load.run(system::send, rate, (long)(rate * seconds));
             }
             logger.interrupt();
             logger.join();
+            takeIntervals(load, journaled, intervals, journaledIntervals);
+        }
+        finally
+        {
+            delete(directory);
+        }
+        final Histogram total = writeLogs(output, "latency-" + storage + "-" + percent, startMs, intervals);
+        final Histogram journaledTotal = journaled == null ? null : writeLogs(output, "journaled-" + percent, startMs, journaledIntervals);
+        return new Point(total, intervals, behind, journaledTotal);
+    }
+
+    /** What the load drives: an engine, or the floor. */
+    private interface LoadedSystem extends AutoCloseable
+    {
+        void send(long intendedNs) throws Exception;
+    }
+
+    private static LoadedSystem open(final String storage, final Path directory, final OpenLoopLoad load, final LatencyStage journaled)
+    {
+        if (storage.equals("floor"))
+        {
+            final RingHopFloor floor = new RingHopFloor(load);
+            return new LoadedSystem()
+            {
+                public void send(final long intendedNs)
+                {
+                    floor.send(intendedNs);
+                }
+
+                public void close() throws Exception
+                {
+                    floor.close();
+                }
+            };
+        }
+        final Sluice sluice = engine(directory, load, journaled);
+        final int probe = sluice.pipelineId("probe");
+        final long[] eventTime = {0};
+        return new LoadedSystem()
+        {
+            public void send(final long intendedNs)
+            {
+                // The intended time rides as the value (to the result) and as the source position (to the journal).
+                sluice.publish(probe, 0, eventTime[0]++, 0, intendedNs, intendedNs);
+            }
+
+            public void close()
+            {
+                sluice.close();
+            }
+        };
+    }
+
+    private static void takeIntervals(
+        final OpenLoopLoad load, final LatencyStage journaled, final java.util.List<Histogram> intervals,
+        final java.util.List<Histogram> journaledIntervals)
+    {
+        synchronized (intervals)
+        {
             intervals.add(load.takeInterval());
+            if (journaled != null)
+            {
+                journaledIntervals.add(journaled.takeInterval());
+            }
+        }
+    }
+
+    /** Writes {@code name.hlog} (one histogram per interval) and {@code name.hgrm} (the whole run's percentiles, µs). */
+    private static Histogram writeLogs(final Path output, final String name, final long startMs, final java.util.List<Histogram> intervals)
+        throws java.io.IOException
+    {
+        final Histogram total = new Histogram(HIGHEST_NS, 3);
+        try (PrintStream log = new PrintStream(Files.newOutputStream(output.resolve(name + ".hlog"))))
+        {
+            final HistogramLogWriter writer = new HistogramLogWriter(log);
+            writer.outputLogFormatVersion();
+            writer.outputStartTime(startMs);
+            writer.outputLegend();
             for (final Histogram interval : intervals)
             {
                 total.add(interval);
@@ -156,24 +245,24 @@ public final class LatencyReport
                     (interval.getEndTimeStamp() - startMs) / 1e3, interval, 1e3);
             }
         }
-        finally
-        {
-            delete(directory);
-        }
         try (PrintStream hgrm = new PrintStream(Files.newOutputStream(output.resolve(name + ".hgrm"))))
         {
             total.outputPercentileDistribution(hgrm, 1_000.0); // in µs
         }
-        return new Point(total, intervals, behind);
+        return total;
     }
 
-    private static Sluice engine(final Path journal, final OpenLoopLoad load)
+    private static Sluice engine(final Path journal, final OpenLoopLoad load, final LatencyStage journaled)
     {
         final Sluice.Builder builder = Sluice.builder().shards(1).ringSize(1 << 16).checkpointInterval(Duration.ZERO)
             .threadingMode(THREADING).waitStrategy(WAIT);
         if (journal != null)
         {
             builder.storage(JournalStorage.open(journal));
+        }
+        if (journaled != null)
+        {
+            builder.onJournaled((pipeline, partition, intendedNs, journalIndex) -> journaled.complete(intendedNs));
         }
         return builder.pipeline("probe", p -> p
             .watermarks(Watermarks.boundedOutOfOrderness(Duration.ZERO))

@@ -1,7 +1,6 @@
 package io.sluice.bench.latency;
 
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * An open-loop load: events go out on a fixed schedule, each stamped with its <em>intended</em> send time,
@@ -59,15 +58,21 @@ public final class OpenLoopLoad
     };
 
     private final Clock clock;
-    private final Recorder recorder;
     private final long highestTrackableNs;
+    private final LatencyStage completion;
 
     /** @param highestTrackableNs latencies above it are recorded at it (and counted). */
     public OpenLoopLoad(final Clock clock, final long highestTrackableNs)
     {
         this.clock = clock;
-        this.recorder = new Recorder(highestTrackableNs, 3);
         this.highestTrackableNs = highestTrackableNs;
+        this.completion = new LatencyStage(clock, highestTrackableNs);
+    }
+
+    /** Another point to time events to on this load's clock (e.g. their journal record), besides completion. */
+    public LatencyStage newStage()
+    {
+        return new LatencyStage(clock, highestTrackableNs);
     }
 
     /**
@@ -93,17 +98,17 @@ public final class OpenLoopLoad
     /** An event sent at {@code intendedNs} has completed now. Thread-safe. */
     public void complete(final long intendedNs)
     {
-        complete(intendedNs, clock.nanoTime());
+        completion.complete(intendedNs);
     }
 
     public void complete(final long intendedNs, final long completedNs)
     {
-        recorder.recordValue(Math.min(highestTrackableNs, Math.max(0, completedNs - intendedNs)));
+        completion.complete(intendedNs, completedNs);
     }
 
-    /** The latencies recorded since the last call (an interval of the run); the recorder starts a new interval. */
+    /** The completion latencies recorded since the last call; a new interval starts. */
     public Histogram takeInterval()
     {
-        return recorder.getIntervalHistogram();
+        return completion.takeInterval();
     }
 }

@@ -30,14 +30,17 @@ import java.util.TreeMap;
  * OLD NEW} lines two reports up.
  *
  * <ul>
- *   <li>{@code smoke}: seconds; one JMH benchmark in this JVM and a one-second latency run. It checks the
+ *   <li>{@code smoke}: seconds; one JMH benchmark in this JVM and one-second latency runs. It checks the
  *       kit, not the engine (CI runs it).</li>
  *   <li>{@code quick}: under two minutes; codecs, window update per type, end to end in memory, latency at
  *       10% and 50% of the maximum rate.</li>
  *   <li>{@code full}: every suite with its own settings, window update also at 1 000, 100 000 and 1 000 000 keys
  *       (JSON in jmh.json, jmh-window-keys.json, jmh-window-1m-keys.json), a latency sweep from 10% to 100% in
- *       memory and 50% journaled.</li>
+ *       memory.</li>
  * </ul>
+ *
+ * Every profile also measures latency at 50% with the journal on (to the result and to the journal commit), and
+ * the floor at 50% of the in-memory rate: the same load through a bare ring hop, the machine's share.
  */
 public final class BenchMain
 {
@@ -215,6 +218,18 @@ public final class BenchMain
         return map;
     }
 
+    private static void latencyRow(
+        final String system, final double rate, final int percent, final Histogram h, final List<Figure> figures, final StringBuilder summary)
+    {
+        summary.append(String.format(Locale.ROOT, "| %s | %.0f (%d%%) | %.1f | %.1f | %.1f | %.1f | %.1f |\n", system, rate, percent,
+            h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
+            h.getValueAtPercentile(99.99) / 1e3, h.getMaxValue() / 1e3));
+        for (final double p : new double[] {50, 99, 99.9, 99.99})
+        {
+            figures.add(new Figure("latency-p" + p + "[" + system + "," + percent + "%]", h.getValueAtPercentile(p) / 1e3, 0, "us"));
+        }
+    }
+
     private static void latency(
         final String profile, final Path directory, final List<Figure> figures, final StringBuilder summary, final double boundUs)
         throws Exception
@@ -227,12 +242,13 @@ public final class BenchMain
         };
         final double seconds = profile.equals("smoke") ? 1 : profile.equals("quick") ? 5 : 10;
         summary.append("## Latency, publish → result, 1 shard, open loop\n\n")
-            .append("Each latency includes one interval between sends (1 / rate): an event's window closes with the next event.\n\n")
-            .append("| storage | offered events/s | p50 µs | p99 µs | p99.9 µs | p99.99 µs | max µs |\n|---|---|---|---|---|---|---|\n");
+            .append("Each latency includes one interval between sends (1 / rate): an event's window closes with the next event. ")
+            .append("`floor` is the same load and threads with the engine swapped for one ring hop to a consumer that ")
+            .append("completes at once: the machine's own share. `journaled` is publish → journal commit of the journal run (`onJournaled`).\n\n")
+            .append("| system | offered events/s | p50 µs | p99 µs | p99.9 µs | p99.99 µs | max µs |\n|---|---|---|---|---|---|---|\n");
         final Map<String, Histogram> percentileSeries = new LinkedHashMap<>();
         final Map<Double, Histogram> sweep = new TreeMap<>();
-        final List<String> storages = profile.equals("full") ? List.of("memory", "journal") : List.of("memory");
-        for (final String storage : storages)
+        for (final String storage : List.of("memory", "journal"))
         {
             final double maxRate = LatencyReport.maxRate(storage, directory, profile.equals("smoke") ? 0.5 : 3);
             figures.add(new Figure("max-rate[" + storage + "]", maxRate, 0, "events/s"));
@@ -240,21 +256,22 @@ public final class BenchMain
             {
                 final int percent = (int)Math.round(fraction * 100);
                 final LatencyReport.Point point = LatencyReport.measure(storage, directory, maxRate * fraction, seconds, percent);
-                final Histogram h = point.total();
-                summary.append(String.format(Locale.ROOT, "| %s | %.0f (%d%%) | %.1f | %.1f | %.1f | %.1f | %.1f |\n", storage,
-                    maxRate * fraction, percent, h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
-                    h.getValueAtPercentile(99.9) / 1e3, h.getValueAtPercentile(99.99) / 1e3, h.getMaxValue() / 1e3));
-                for (final double p : new double[] {50, 99, 99.9, 99.99})
+                latencyRow(storage, maxRate * fraction, percent, point.total(), figures, summary);
+                percentileSeries.put(storage + " at " + percent + "%", point.total());
+                if (point.journaled() != null)
                 {
-                    figures.add(new Figure("latency-p" + p + "[" + storage + "," + percent + "%]", h.getValueAtPercentile(p) / 1e3, 0, "us"));
+                    latencyRow("journaled", maxRate * fraction, percent, point.journaled(), figures, summary);
+                    percentileSeries.put("journaled at " + percent + "%", point.journaled());
                 }
-                percentileSeries.put(storage + " at " + percent + "%", h);
                 if (storage.equals("memory"))
                 {
-                    sweep.put(maxRate * fraction, h);
+                    sweep.put(maxRate * fraction, point.total());
                     if (percent == 50)
                     {
                         LatencyPlots.overTime(point.intervals(), 1.0, directory.resolve("latency-over-time.png"));
+                        final LatencyReport.Point floor = LatencyReport.measure("floor", directory, maxRate * fraction, seconds, percent);
+                        latencyRow("floor", maxRate * fraction, percent, floor.total(), figures, summary);
+                        percentileSeries.put("floor at " + percent + "%", floor.total());
                     }
                 }
             }

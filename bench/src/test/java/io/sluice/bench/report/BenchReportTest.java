@@ -24,6 +24,7 @@ class BenchReportTest
         assertEquals(0, BenchMain.run(new String[] {"--profile", "smoke", "--out", report.toString()},
             new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
         for (final String file : List.of("summary.md", "figures.tsv", "jmh.json", "latency-memory-50.hgrm", "latency-memory-50.hlog",
+            "latency-floor-50.hgrm", "latency-floor-50.hlog", "latency-journal-50.hgrm", "journaled-50.hgrm", "journaled-50.hlog",
             "percentiles.png", "latency-over-time.png"))
         {
             assertTrue(Files.size(report.resolve(file)) > 0, file + " written");
