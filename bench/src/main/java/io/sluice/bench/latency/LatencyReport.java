@@ -56,8 +56,9 @@ public final class LatencyReport
 
         // The floor runs at the rates the in-memory engine is measured at, to be read beside it.
         final double maxRate = maxRate(storage.equals("floor") ? "memory" : storage, output, 3);
-        System.out.printf(Locale.ROOT, "%s, %s threads, %s: maximum rate %.2f M events/s (closed loop, 3 s)%n", storage, THREADING,
-            WAIT, maxRate / 1e6);
+        final String system = storage.equals("floor") ? "floor (one ring hop, busy-spinning consumer), at the engine's" :
+            storage + ", " + THREADING + " threads, " + WAIT + ":";
+        System.out.printf(Locale.ROOT, "%s maximum rate %.2f M events/s (closed loop, 3 s)%n", system, maxRate / 1e6);
         System.out.println("offered events/s   p50 µs   p99 µs  p99.9 µs  p99.99 µs    max µs   behind at end");
         for (final String fraction : fractions.split(","))
         {
