@@ -1,11 +1,11 @@
 package io.sluice.tools;
 
+import io.sluice.testing.ChildJavaCommand;
+
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -31,20 +31,7 @@ final class CliProcess
     /** @param stdin a file the command reads as its standard input, or null for none. */
     static Process start(final Path workDirectory, final Path stdin, final String... arguments) throws IOException
     {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
-        {
-            if (argument.startsWith("--add-") || argument.startsWith("-D") && argument.contains("chronicle") ||
-                argument.startsWith("--enable-native-access") || argument.startsWith("--sun-misc"))
-            {
-                command.add(argument);
-            }
-        }
-        command.add("-Xmx512m");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(SluiceMain.class.getName());
+        final List<String> command = ChildJavaCommand.forMain(SluiceMain.class.getName());
         command.addAll(List.of(arguments));
         final ProcessBuilder builder = new ProcessBuilder(command).directory(workDirectory.toFile())
             .redirectOutput(workDirectory.resolve("stdout.txt").toFile())
