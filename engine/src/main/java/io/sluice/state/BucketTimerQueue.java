@@ -35,6 +35,7 @@ public final class BucketTimerQueue implements Timers
     private int[] bucketTail;
     private long[] bucketTime;
     private int[] bucketKind;
+    private int[] bucketSize;
     private int freeBucket = NONE;
     private int bucketsUsed;
 
@@ -58,6 +59,7 @@ public final class BucketTimerQueue implements Timers
         bucketTail = new int[buckets];
         bucketTime = new long[buckets];
         bucketKind = new int[buckets];
+        bucketSize = new int[buckets];
         final int entries = Math.max(16, initialCapacity);
         entryKey = new long[entries];
         entryAux = new long[entries];
@@ -83,6 +85,12 @@ public final class BucketTimerQueue implements Timers
     public int peekKind()
     {
         return instants.peekKind();
+    }
+
+    /** How many timers share the earliest timer's instant (its time and kind), it included. */
+    public int peekInstantSize()
+    {
+        return bucketSize[(int)instants.peekKey()];
     }
 
     public long peekKey()
@@ -127,6 +135,7 @@ public final class BucketTimerQueue implements Timers
             entryNext[bucketTail[bucket]] = entry;
         }
         bucketTail[bucket] = entry;
+        bucketSize[bucket]++;
         size++;
     }
 
@@ -138,6 +147,7 @@ public final class BucketTimerQueue implements Timers
         bucketHead[bucket] = entryNext[entry];
         entryNext[entry] = freeEntry;
         freeEntry = entry;
+        bucketSize[bucket]--;
         size--;
         if (bucketHead[bucket] == NONE)
         {
@@ -196,11 +206,16 @@ public final class BucketTimerQueue implements Timers
             instantByTime[k].clear();
             lastAddedBucket[k] = NONE;
         }
+        bucketSize = new int[bucketHead.length];
         for (int bucket = 0; bucket < bucketsUsed; bucket++)
         {
             if (!free[bucket])
             {
                 instantByTime[bucketKind[bucket]].put(bucketTime[bucket], bucket);
+                for (int entry = bucketHead[bucket]; entry != NONE; entry = entryNext[entry])
+                {
+                    bucketSize[bucket]++;
+                }
             }
         }
     }
@@ -222,6 +237,7 @@ public final class BucketTimerQueue implements Timers
                 bucketTail = Arrays.copyOf(bucketTail, capacity);
                 bucketTime = Arrays.copyOf(bucketTime, capacity);
                 bucketKind = Arrays.copyOf(bucketKind, capacity);
+                bucketSize = Arrays.copyOf(bucketSize, capacity);
             }
             bucket = bucketsUsed++;
         }
@@ -229,6 +245,7 @@ public final class BucketTimerQueue implements Timers
         bucketTail[bucket] = NONE;
         bucketTime[bucket] = time;
         bucketKind[bucket] = kind;
+        bucketSize[bucket] = 0;
         return bucket;
     }
 

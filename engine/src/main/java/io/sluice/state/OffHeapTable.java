@@ -242,6 +242,36 @@ public final class OffHeapTable implements AutoCloseable
     }
 
     /**
+     * The first occupied slot at or after {@code slot}, or {@link #NOT_FOUND}: a walk in slot order that a
+     * removal may interrupt (removal shifts later entries back, so ask again from the slot just emptied).
+     */
+    public int nextOccupiedSlot(final int slot)
+    {
+        final long[] occupied = this.occupied;
+        int word = slot >>> 6;
+        if (word >= occupied.length)
+        {
+            return NOT_FOUND;
+        }
+        long bits = occupied[word] & (-1L << slot);
+        while (bits == 0)
+        {
+            if (++word == occupied.length)
+            {
+                return NOT_FOUND;
+            }
+            bits = occupied[word];
+        }
+        return (word << 6) + Long.numberOfTrailingZeros(bits);
+    }
+
+    /** The entry offset of a slot. */
+    public int entryAt(final int slot)
+    {
+        return slot * stride;
+    }
+
+    /**
      * Live entries only, each with its slot: the size on disk follows the state, not the capacity, and
      * restoring puts every entry back in its slot, so the same probe and visit order.
      *

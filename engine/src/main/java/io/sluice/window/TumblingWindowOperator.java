@@ -21,6 +21,8 @@ public final class TumblingWindowOperator implements WindowOperator
     private static final int FIRE = 0;
     private static final int CLEANUP_FIRING_COUNT = 1;
     private static final int CLEANUP_WINDOW = 2;
+    /** Walk the table to fire an instant once its due windows are at least 1 / this of the live ones. */
+    private static final int SWEEP_WHEN_DUE_OF_LIVE = 2;
 
     private final SliceGrid grid;
     private final long latenessMs;
@@ -91,6 +93,16 @@ public final class TumblingWindowOperator implements WindowOperator
         while (!timers.isEmpty() && timers.peekTime() <= watermarkMs)
         {
             final int kind = timers.peekKind();
+            if (kind == FIRE && sweepPays(timers.peekInstantSize()))
+            {
+                final long index = timers.peekAux();
+                for (int due = timers.peekInstantSize(); due > 0; due--)
+                {
+                    timers.poll();
+                }
+                freed |= fireInSlotOrder(index);
+                continue;
+            }
             final long keyId = timers.peekKey();
             final int keyTag = timers.peekTag();
             final long aux = timers.peekAux();
@@ -180,16 +192,63 @@ public final class TumblingWindowOperator implements WindowOperator
         firings.close();
     }
 
+    /**
+     * Whether to fire an instant by walking the table rather than looking up each due key: when the due
+     * windows are a good share of all the live ones, as when most keys are active, a walk in slot order
+     * reads the table forward line by line where the lookups would each miss the cache at random.
+     */
+    private boolean sweepPays(final int dueWindows)
+    {
+        return (long)dueWindows * SWEEP_WHEN_DUE_OF_LIVE >= windows.size();
+    }
+
+    /**
+     * Fires every window with this grid index, in slot order: exactly the windows the instant's timers name,
+     * because a window created before its firing time has a timer there and no other window has that index
+     * then. Without lateness each is freed as it fires; the removal shifts later entries back, so the walk
+     * looks at the emptied slot again (only entries of other windows can wrap round to behind it).
+     *
+     * @return whether any window was freed.
+     */
+    private boolean fireInSlotOrder(final long index)
+    {
+        final OffHeapTable windows = this.windows;
+        boolean freed = false;
+        int slot = windows.nextOccupiedSlot(0);
+        while (slot != OffHeapTable.NOT_FOUND)
+        {
+            final int entry = windows.entryAt(slot);
+            if (windows.key2(entry) == index)
+            {
+                emit(windows.tag(entry), windows.key1(entry), index, entry);
+                if (latenessMs == 0)
+                {
+                    windows.removeAt(entry);
+                    freed = true;
+                    slot = windows.nextOccupiedSlot(slot);
+                    continue;
+                }
+            }
+            slot = windows.nextOccupiedSlot(slot + 1);
+        }
+        return freed;
+    }
+
     /** Emits the window with this grid index. @return its entry, or NOT_FOUND if it holds nothing. */
     private int fire(final int keyTag, final long keyId, final long index)
     {
         final int entry = windows.find(keyId, index, keyTag);
         if (entry != OffHeapTable.NOT_FOUND)
         {
-            final long start = grid.sliceStartOf(index);
-            final long end = start + grid.sizeMs;
-            output.result(keyTag, keyId, start, end, windows.buffer(), windows.valueOffset(entry), firings.next(keyTag, keyId, end));
+            emit(keyTag, keyId, index, entry);
         }
         return entry;
+    }
+
+    private void emit(final int keyTag, final long keyId, final long index, final int entry)
+    {
+        final long start = grid.sliceStartOf(index);
+        final long end = start + grid.sizeMs;
+        output.result(keyTag, keyId, start, end, windows.buffer(), windows.valueOffset(entry), firings.next(keyTag, keyId, end));
     }
 }
