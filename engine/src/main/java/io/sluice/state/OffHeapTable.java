@@ -229,15 +229,9 @@ public final class OffHeapTable implements AutoCloseable
     /** Visits every live entry, in slot order, through the occupancy bitmap; the visitor must not insert or remove. */
     public void forEach(final EntryVisitor visitor)
     {
-        final long[] occupied = this.occupied;
-        for (int word = 0; word < occupied.length; word++)
+        for (int slot = nextOccupiedSlot(0); slot != NOT_FOUND; slot = nextOccupiedSlot(slot + 1))
         {
-            long bits = occupied[word];
-            while (bits != 0)
-            {
-                visitor.visit(((word << 6) + Long.numberOfTrailingZeros(bits)) * stride);
-                bits &= bits - 1;
-            }
+            visitor.visit(slot * stride);
         }
     }
 

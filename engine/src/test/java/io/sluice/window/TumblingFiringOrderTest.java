@@ -69,7 +69,7 @@ class TumblingFiringOrderTest
         try (WindowHarness harness = new WindowHarness(Aggregates.standard(),
             out -> new TumblingWindowOperator(Windows.tumbling(Duration.ofMillis(size)), lateness, out, 1)))
         {
-            // The expected output: per (window, key), count and sum of the accepted elements, and the firings.
+            // The expected output: per (window, key), count and sum of the accepted elements, the firings, the end.
             final TreeMap<String, long[]> windows = new TreeMap<>();
             final List<String> expected = new ArrayList<>();
             final List<String> got = new ArrayList<>();
@@ -89,7 +89,7 @@ class TumblingFiringOrderTest
                 }
                 else
                 {
-                    final long[] window = windows.computeIfAbsent(start + "," + end + "," + key, k -> new long[] {0, 0, -1});
+                    final long[] window = windows.computeIfAbsent(start + "," + end + "," + key, k -> new long[] {0, 0, -1, end});
                     window[0]++;
                     window[1] += value;
                     if (end - 1 <= watermark)
@@ -106,14 +106,13 @@ class TumblingFiringOrderTest
                         harness.watermark(watermark);
                         for (final var open : windows.entrySet())
                         {
-                            final long windowEnd = Long.parseLong(open.getKey().split(",")[1]);
-                            if (open.getValue()[2] < 0 && windowEnd - 1 <= watermark)
+                            if (open.getValue()[2] < 0 && open.getValue()[3] - 1 <= watermark)
                             {
                                 expected.add(line(open.getKey(), open.getValue()));
                             }
                         }
                         final long horizon = watermark - lateness;
-                        windows.entrySet().removeIf(open -> Long.parseLong(open.getKey().split(",")[1]) - 1 <= horizon);
+                        windows.values().removeIf(window -> window[3] - 1 <= horizon);
                     }
                 }
                 got.addAll(harness.drain());
