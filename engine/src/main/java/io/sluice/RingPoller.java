@@ -49,6 +49,15 @@ final class RingPoller
         return sequence;
     }
 
+    /**
+     * For a thread that fills and handles the slots itself instead of polling (recovery, before any
+     * publisher exists): hands every slot through {@code sequence} on to the next stage.
+     */
+    void handOverThrough(final long sequence)
+    {
+        this.sequence.set(sequence);
+    }
+
     /** @return the number of slots handled. */
     int poll(final SlotHandler handler)
     {

@@ -153,7 +153,7 @@ public final class Sluice implements AutoCloseable
             builder.journaledListener == null ? null : new JournaledAcks(builder.journaledListener, BATCH_LIMIT));
         if (inputJournal != null)
         {
-            recover(inputJournal, outputJournals, configuration);
+            recover(inputJournal, outputJournals, configuration, sequencerPoller, builder, agentErrors);
         }
         if (builder.latencySampler != null)
         {
@@ -654,7 +654,13 @@ public final class Sluice implements AutoCloseable
      * its index through the same stamping and the same shard code. Outputs the output journals already
      * hold are suppressed; those lost in the crash are journaled and delivered now.
      */
-    private void recover(final InputJournal journal, final OutputJournal[] outputJournals, final String configuration)
+    private void recover(
+        final InputJournal journal,
+        final OutputJournal[] outputJournals,
+        final String configuration,
+        final RingPoller sequencerPoller,
+        final Builder builder,
+        final ErrorHandler agentErrors)
     {
         storage.openingWarnings().forEach(this::warnOfRecovery); // the output journals are open by now: all are in
         final CheckpointStore.Stored checkpoint = loadCheckpoint();
@@ -687,21 +693,6 @@ public final class Sluice implements AutoCloseable
                 checkpoint.name() + ") stands at " + startAfter) + ", so recovery would replay a journal with a hole at its head. " +
                 "Refusing to start: restore a checkpoint or the directory from a copy.");
         }
-        final IngressSlot slot = new IngressSlot(new char[maxKeyLength], 0);
-        final MessageLog.MessageHandler handler = (index, buffer, offset, length) ->
-        {
-            final long ingestTimeNs = journal.decode(buffer, offset, length, slot);
-            sequencerAgent.replay(slot, ingestTimeNs, index);
-            if (slot.type == IngressSlot.END_OF_INPUT)
-            {
-                endOfInputIndex = index;
-            }
-            for (final ShardProcessor processor : processors)
-            {
-                processor.onSlot(slot);
-            }
-            recoveredRecords++;
-        };
         try (MessageLog.Reader reader = journal.log().reader())
         {
             if (startAfter != MessageLog.NO_INDEX)
@@ -714,14 +705,21 @@ public final class Sluice implements AutoCloseable
                         " stands at input journal index " + startAfter + ", which the journal no longer holds. Refusing to start.");
                 }
             }
-            while (reader.next(handler))
+            final RecoveryReplay replay = new RecoveryReplay(ring, sequencerPoller, sequencerAgent, journal, shardAgents,
+                builder.threadingMode, builder.waitStrategy::newIdleStrategy, failure, agentErrors);
+            try (replay)
             {
-                // each record is applied by the handler
+                while (reader.next(replay))
+                {
+                    // each record goes through the ring to the shards
+                }
             }
+            recoveredRecords = replay.records();
+            endOfInputIndex = replay.endOfInputIndex();
         }
         for (final ShardProcessor processor : processors)
         {
-            processor.onBatchEnd(); // the replay's outputs committed, its progress published
+            processor.onBatchEnd(); // publishes the restored progress even when there was nothing to replay
         }
         sequencerAgent.forEachSourcePosition(resumePositions::put);
         for (int s = 0; s < outputJournals.length; s++)

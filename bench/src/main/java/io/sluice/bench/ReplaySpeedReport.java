@@ -26,12 +26,12 @@ import java.util.SplittableRandom;
  *       replays only the tail.</li>
  * </ol>
  *
- * Run: {@code java @bench/target/jvm.options -Xmx2g -cp bench/target/benchmarks.jar io.sluice.bench.ReplaySpeedReport [events]}.
+ * Run: {@code java @bench/target/jvm.options -Xmx2g -cp bench/target/benchmarks.jar io.sluice.bench.ReplaySpeedReport [events [repeats]]}.
  */
 public final class ReplaySpeedReport
 {
     private static final int KEYS = 10_000;
-    private static final int REPEATS = 3;
+    private static final int DEFAULT_REPEATS = 3;
 
     private ReplaySpeedReport()
     {
@@ -40,6 +40,7 @@ public final class ReplaySpeedReport
     public static void main(final String[] args) throws Exception
     {
         final int events = args.length > 0 ? Integer.parseInt(args[0]) : 5_000_000;
+        final int repeats = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_REPEATS;
         final Path root = Files.createTempDirectory("sluice-replay-report");
         final Path plain = root.resolve("plain");
         final Path checkpointed = root.resolve("checkpointed");
@@ -49,12 +50,12 @@ public final class ReplaySpeedReport
         System.out.printf("journaled run: %,d events in %.2f s = %.2f M events/s (publish to close, 1 shard)%n",
             events, recordNs / 1e9, events * 1e3 / recordNs);
 
-        final long[] read = new long[REPEATS];
-        final long[] replay = new long[REPEATS];
-        final long[] ready = new long[REPEATS];
+        final long[] read = new long[repeats];
+        final long[] replay = new long[repeats];
+        final long[] ready = new long[repeats];
         long records = 0;
         long tail = 0;
-        for (int r = 0; r < REPEATS; r++)
+        for (int r = 0; r < repeats; r++)
         {
             final long readStart = System.nanoTime();
             try (JournalReplay journal = JournalReplay.of(JournalStorage.readInputJournal(plain)))

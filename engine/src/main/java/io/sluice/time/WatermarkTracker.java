@@ -86,6 +86,13 @@ public final class WatermarkTracker
     /** @return the watermark after this event. */
     public long onEvent(final int partition, final long eventTimeMs, final long nowNs)
     {
+        // Most events raise no partition's maximum. Without idleness nothing else can move the minimum, so
+        // the watermark stands and the scan over partitions is skipped.
+        if (idleTimeoutNs <= 0 && partition < partitionLimit && seen[partition] && eventTimeMs <= maxEventTimeMs[partition])
+        {
+            lastEventNs[partition] = nowNs;
+            return watermarkMs;
+        }
         if (partition >= partitionLimit)
         {
             ensurePartition(partition);

@@ -1,0 +1,166 @@
+package io.sluice;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import io.sluice.storage.MessageLog;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.function.Supplier;
+
+/**
+ * Recovery's replay through the engine's own stages. The recovering thread takes the sequencer stage's
+ * place: it reads and decodes the input journal straight into ring slots and stamps each at the time
+ * journaled beside it. The shard agents apply the slots on threads of their own, gated on that stage's
+ * sequence exactly as they are live.
+ * Reading, checking and decoding a record costs about as much as applying it, so the two now overlap
+ * instead of adding up.
+ *
+ * <p>The shard threads live only for the replay: {@link #close()} waits until the shards have applied
+ * every replayed record and stops them, after which the engine's runners take the same agents on.
+ */
+final class RecoveryReplay implements MessageLog.MessageHandler, AutoCloseable
+{
+    /** Records decoded between hand-overs to the shards: small next to the ring, large next to a poll. */
+    private static final int HAND_OVER_EVERY = 64;
+
+    private final RingBuffer<IngressSlot> ring;
+    private final RingPoller sequencerStage;
+    private final SequencerAgent sequencer;
+    private final InputJournal journal;
+    private final EngineFailure failure;
+    private final IdleStrategy idle;
+    private final AgentRunner[] shardRunners;
+    private long records;
+    private long endOfInputIndex = MessageLog.NO_INDEX;
+
+    RecoveryReplay(
+        final RingBuffer<IngressSlot> ring,
+        final RingPoller sequencerStage,
+        final SequencerAgent sequencer,
+        final InputJournal journal,
+        final ShardAgent[] shardAgents,
+        final ThreadingMode threadingMode,
+        final Supplier<IdleStrategy> idleStrategies,
+        final EngineFailure failure,
+        final ErrorHandler errors)
+    {
+        this.ring = ring;
+        this.sequencerStage = sequencerStage;
+        this.sequencer = sequencer;
+        this.journal = journal;
+        this.failure = failure;
+        this.idle = idleStrategies.get();
+        // As live: every shard on its own thread, or (SHARED) all of them taking turns on one.
+        final Agent[] agents = threadingMode == ThreadingMode.SHARED ?
+            new Agent[] {new CompositeAgent(shardAgents)} : shardAgents;
+        shardRunners = new AgentRunner[agents.length];
+        for (int i = 0; i < agents.length; i++)
+        {
+            shardRunners[i] = new AgentRunner(idleStrategies.get(), errors, null, agents[i]);
+            AgentRunner.startOnThread(shardRunners[i]);
+        }
+    }
+
+    /** Decodes one journal record into the next ring slot and stamps it as the sequencer did when it was live. */
+    public void onMessage(final long index, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long sequence = claim();
+        final IngressSlot slot = ring.get(sequence);
+        sequencer.replay(slot, journal.decode(buffer, offset, length, slot), index);
+        if (slot.type == IngressSlot.END_OF_INPUT)
+        {
+            endOfInputIndex = index;
+        }
+        ring.publish(sequence);
+        if (++records % HAND_OVER_EVERY == 0)
+        {
+            sequencerStage.handOverThrough(sequence);
+        }
+    }
+
+    long records()
+    {
+        return records;
+    }
+
+    /** The index of the END_OF_INPUT record replayed, or {@link MessageLog#NO_INDEX}. */
+    long endOfInputIndex()
+    {
+        return endOfInputIndex;
+    }
+
+    /**
+     * Hands the rest to the shards, waits until they have applied all of it, and stops their threads.
+     * The shards' own batch ends have committed their outputs and published their progress by then.
+     *
+     * @throws IllegalStateException if a shard failed during the replay.
+     */
+    public void close()
+    {
+        try
+        {
+            final long last = ring.getCursor();
+            sequencerStage.handOverThrough(last);
+            awaitShardsAt(last);
+        }
+        finally
+        {
+            for (final AgentRunner runner : shardRunners)
+            {
+                runner.close();
+            }
+        }
+        throwIfShardFailed();
+    }
+
+    private long claim()
+    {
+        try
+        {
+            return ring.tryNext();
+        }
+        catch (final InsufficientCapacityException full)
+        {
+            // The shards are a ring behind: let them have everything stamped, then wait for room.
+            sequencerStage.handOverThrough(ring.getCursor());
+            idle.reset();
+            while (true)
+            {
+                throwIfShardFailed();
+                idle.idle();
+                try
+                {
+                    return ring.tryNext();
+                }
+                catch (final InsufficientCapacityException stillFull)
+                {
+                    // wait on
+                }
+            }
+        }
+    }
+
+    private void awaitShardsAt(final long sequence)
+    {
+        idle.reset();
+        while (ring.getMinimumGatingSequence() < sequence)
+        {
+            throwIfShardFailed();
+            idle.idle();
+        }
+    }
+
+    private void throwIfShardFailed()
+    {
+        final Throwable cause = failure.cause();
+        if (cause != null)
+        {
+            throw new IllegalStateException("recovery failed while replaying the input journal: " + cause.getMessage(), cause);
+        }
+    }
+}
