@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CheckpointRecoveryTest
 {
-    private static final int SHARDS = 2;
+    static final int SHARDS = 2;
     private static final int EVENTS = 120_000;
 
     @TempDir
