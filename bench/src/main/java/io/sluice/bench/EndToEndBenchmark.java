@@ -1,6 +1,7 @@
 package io.sluice.bench;
 
 import io.sluice.Sluice;
+import io.sluice.ThreadingMode;
 import io.sluice.WaitStrategy;
 import io.sluice.Watermarks;
 import io.sluice.Windows;
@@ -62,6 +63,14 @@ public class EndToEndBenchmark
     @Param({"BACKOFF"})
     public String waitStrategy;
 
+    /** Slots in the ingress ring: what a publisher can run ahead of the engine, and what the ring costs in cache. */
+    @Param({"65536"})
+    public int ringSize;
+
+    /** DEDICATED: sequencer and each shard on a thread of their own; SHARED: all on one (-p threadingMode=SHARED). */
+    @Param({"DEDICATED"})
+    public String threadingMode;
+
     /**
      * memory: no storage; journal: every input and output journaled to Chronicle Queue in a temp directory;
      * journal-sync: the same with {@link Durability#SYNC} (the input journal flushed to disk per batch).
@@ -105,8 +114,9 @@ public class EndToEndBenchmark
         }
         sluice = builder
             .shards(shards)
-            .ringSize(1 << 16)
+            .ringSize(ringSize)
             .waitStrategy(WaitStrategy.valueOf(waitStrategy))
+            .threadingMode(ThreadingMode.valueOf(threadingMode))
             .expectedKeysPerShard(KEYS)
             .pipeline("bench", p -> p
                 .watermarks(Watermarks.boundedOutOfOrderness(Duration.ofMillis(100)))

@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The input journal alone, through the engine's {@link MessageLog} (Chronicle Queue, CRC32C per record):
- * append 64-byte records, and read them back in order. Records are 64 bytes, about an SBE input event with a
- * short text key.
+ * append 64-byte records, committed in batches of 512 as the sequencer commits its ring batches, and read
+ * them back in order. Records are 64 bytes, about an SBE input event with a short text key.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -39,6 +39,8 @@ public class JournalBenchmark
 {
     private static final int RECORD_BYTES = 64;
     private static final int PRELOADED = 4_000_000;
+    /** Records per commit, as the sequencer commits a ring batch: each commit closes one journal document. */
+    private static final int BATCH = 512;
 
     private final UnsafeBuffer record = new UnsafeBuffer(ByteBuffer.allocateDirect(RECORD_BYTES));
     private Path directory;
@@ -58,7 +60,12 @@ public class JournalBenchmark
         {
             record.putLong(0, i);
             log.append(record, 0, RECORD_BYTES);
+            if ((i + 1) % BATCH == 0)
+            {
+                log.commit();
+            }
         }
+        log.commit(); // a reader sees committed batches only
         reader = log.reader();
     }
 
@@ -79,6 +86,10 @@ public class JournalBenchmark
         {
             record.putLong(0, n);
             index = log.append(record, 0, RECORD_BYTES);
+            if ((n + 1) % BATCH == 0)
+            {
+                log.commit();
+            }
         }
         return index;
     }
