@@ -1,13 +1,10 @@
 package io.sluice;
 
-import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.sluice.storage.MessageLog;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
-import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.function.Supplier;
@@ -56,13 +53,10 @@ final class RecoveryReplay implements MessageLog.MessageHandler, AutoCloseable
         this.failure = failure;
         this.idle = idleStrategies.get();
         // As live: every shard on its own thread, or (SHARED) all of them taking turns on one.
-        final Agent[] agents = threadingMode == ThreadingMode.SHARED ?
-            new Agent[] {new CompositeAgent(shardAgents)} : shardAgents;
-        shardRunners = new AgentRunner[agents.length];
-        for (int i = 0; i < agents.length; i++)
+        shardRunners = threadingMode.runners(shardAgents, idleStrategies, errors);
+        for (final AgentRunner runner : shardRunners)
         {
-            shardRunners[i] = new AgentRunner(idleStrategies.get(), errors, null, agents[i]);
-            AgentRunner.startOnThread(shardRunners[i]);
+            AgentRunner.startOnThread(runner);
         }
     }
 
@@ -120,29 +114,14 @@ final class RecoveryReplay implements MessageLog.MessageHandler, AutoCloseable
 
     private long claim()
     {
-        try
+        if (!ring.hasAvailableCapacity(1))
         {
-            return ring.tryNext();
+            // The shards are a ring behind: let them have everything stamped, then wait for one slot's room.
+            final long cursor = ring.getCursor();
+            sequencerStage.handOverThrough(cursor);
+            awaitShardsAt(cursor + 1 - ring.getBufferSize());
         }
-        catch (final InsufficientCapacityException full)
-        {
-            // The shards are a ring behind: let them have everything stamped, then wait for room.
-            sequencerStage.handOverThrough(ring.getCursor());
-            idle.reset();
-            while (true)
-            {
-                throwIfShardFailed();
-                idle.idle();
-                try
-                {
-                    return ring.tryNext();
-                }
-                catch (final InsufficientCapacityException stillFull)
-                {
-                    // wait on
-                }
-            }
-        }
+        return ring.next(); // the only publisher while recovering: the room waited for is still there
     }
 
     private void awaitShardsAt(final long sequence)

@@ -20,7 +20,6 @@ import io.sluice.window.WindowOperator;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 
@@ -512,21 +511,10 @@ public final class Sluice implements AutoCloseable
 
     private AgentRunner[] newRunners(final Builder builder, final ErrorHandler agentErrors)
     {
-        if (builder.threadingMode == ThreadingMode.SHARED)
-        {
-            final Agent[] stages = new Agent[1 + shardAgents.length];
-            stages[0] = sequencerAgent;
-            System.arraycopy(shardAgents, 0, stages, 1, shardAgents.length);
-            return new AgentRunner[] {
-                new AgentRunner(builder.waitStrategy.newIdleStrategy(), agentErrors, null, new CompositeAgent(stages))};
-        }
-        final AgentRunner[] dedicated = new AgentRunner[1 + shardAgents.length];
-        dedicated[0] = new AgentRunner(builder.waitStrategy.newIdleStrategy(), agentErrors, null, sequencerAgent);
-        for (int s = 0; s < shardAgents.length; s++)
-        {
-            dedicated[1 + s] = new AgentRunner(builder.waitStrategy.newIdleStrategy(), agentErrors, null, shardAgents[s]);
-        }
-        return dedicated;
+        final Agent[] stages = new Agent[1 + shardAgents.length];
+        stages[0] = sequencerAgent;
+        System.arraycopy(shardAgents, 0, stages, 1, shardAgents.length);
+        return builder.threadingMode.runners(stages, builder.waitStrategy::newIdleStrategy, agentErrors);
     }
 
     Sluice startThreads()

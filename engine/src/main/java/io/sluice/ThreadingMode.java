@@ -1,5 +1,13 @@
 package io.sluice;
 
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.function.Supplier;
+
 /**
  * How the engine's stages map onto threads (in the manner of Aeron's media driver threading modes).
  *
@@ -16,5 +24,17 @@ package io.sluice;
  */
 public enum ThreadingMode
 {
-    DEDICATED, SHARED
+    DEDICATED, SHARED;
+
+    /** Runners (not yet started) for the stages in order: one each, or (SHARED) one taking them in turn. */
+    AgentRunner[] runners(final Agent[] stages, final Supplier<IdleStrategy> idleStrategies, final ErrorHandler errors)
+    {
+        final Agent[] threads = this == SHARED ? new Agent[] {new CompositeAgent(stages)} : stages;
+        final AgentRunner[] runners = new AgentRunner[threads.length];
+        for (int i = 0; i < threads.length; i++)
+        {
+            runners[i] = new AgentRunner(idleStrategies.get(), errors, null, threads[i]);
+        }
+        return runners;
+    }
 }
