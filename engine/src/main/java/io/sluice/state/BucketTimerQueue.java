@@ -7,22 +7,36 @@ import java.util.Arrays;
 /**
  * Timers grouped by (time, kind): for window timers, which fall on a few grid instants (window ends,
  * lateness horizons) shared by every key. A small heap orders the distinct instants; each instant keeps
- * its timers in a FIFO list in primitive arrays. Adding to an existing instant is a map lookup and an
- * append; popping is an unlink. With 10 000 keys a heap of single timers would be 10^5 entries deep in
- * cache misses; this heap holds a handful.
+ * its timers in order of addition in a chain of chunks of {@value #CHUNK_TIMERS} timers. Adding to an
+ * existing instant is an append; popping advances a cursor; an instant whose timers are all acted on at
+ * once (a window operator firing them by a walk of its table) is dropped whole, chunks and all, in O(1)
+ * ({@link #pollInstant()}). With 10 000 keys a heap of single timers would be 10^5 entries deep in cache
+ * misses; this heap holds a handful.
  *
  * <pre>
  *   instants heap:  (t1, FIRE) (t1, CLEANUP) (t2, FIRE) ...      ordered by time, then kind
- *   per instant:    head ──► entry ──► entry ──► tail            entry = key, aux, tag, next
+ *   per instant:    chunk ──► chunk ──► chunk                    chunk = CHUNK_TIMERS x [key aux tag]
+ *                   ^ read cursor          ^ append point
  * </pre>
  *
- * Same contract as {@link TimerQueue}: read the earliest timer with the peek methods, then
+ * Chunks come from one pool with a free list, which grows only while the live timers reach a new high. A
+ * drained instant's chunks go back in their order, so the next instant appends through memory in the
+ * order it was last written: sequential, not a pointer chase per timer.
+ *
+ * <p>Same contract as {@link TimerQueue}: read the earliest timer with the peek methods, then
  * {@link #poll()} it, then act (acting may add timers, also at the instant being drained).
  */
 public final class BucketTimerQueue implements Timers
 {
     private static final int NONE = -1;
     private static final int MAX_KINDS = 4;
+    private static final int KEY = 0;
+    private static final int AUX = 1;
+    private static final int TAG = 2;
+    private static final int STRIDE = 3;
+    private static final int CHUNK_TIMERS = 8;
+    private static final int CHUNK_LONGS = CHUNK_TIMERS * STRIDE;
+    private static final int SECTION = 0xB0C7E701;
 
     private final TimerQueue instants = new TimerQueue(64);
     private final Long2LongHashMap[] instantByTime = new Long2LongHashMap[MAX_KINDS];
@@ -30,23 +44,24 @@ public final class BucketTimerQueue implements Timers
     // key's, so most adds skip the map.
     private final long[] lastAddedTime = new long[MAX_KINDS];
     private final int[] lastAddedBucket = new int[MAX_KINDS];
-
-    private int[] bucketHead;
-    private int[] bucketTail;
+    private int[] bucketHeadChunk;
+    private int[] bucketHeadPosition;
+    private int[] bucketTailChunk;
+    private int[] bucketTailPosition;
+    private int[] bucketSize;
     private long[] bucketTime;
     private int[] bucketKind;
-    private int[] bucketSize;
+    private int[] nextFreeBucket;
     private int freeBucket = NONE;
     private int bucketsUsed;
 
-    private long[] entryKey;
-    private long[] entryAux;
-    private int[] entryTag;
-    private int[] entryNext;
-    private int freeEntry = NONE;
-    private int entriesUsed;
+    private long[] chunkTimers;
+    private int[] nextChunk;
+    private int freeChunk = NONE;
+    private int chunksUsed;
     private int size;
 
+    /** @param initialCapacity timers to make room for before the pool first grows. */
     public BucketTimerQueue(final int initialCapacity)
     {
         for (int k = 0; k < MAX_KINDS; k++)
@@ -54,17 +69,8 @@ public final class BucketTimerQueue implements Timers
             instantByTime[k] = new Long2LongHashMap(64, 0.65f, NONE);
             lastAddedBucket[k] = NONE;
         }
-        final int buckets = 64;
-        bucketHead = new int[buckets];
-        bucketTail = new int[buckets];
-        bucketTime = new long[buckets];
-        bucketKind = new int[buckets];
-        bucketSize = new int[buckets];
-        final int entries = Math.max(16, initialCapacity);
-        entryKey = new long[entries];
-        entryAux = new long[entries];
-        entryTag = new int[entries];
-        entryNext = new int[entries];
+        allocateBuckets(64);
+        allocateChunks(Math.max(16, initialCapacity / CHUNK_TIMERS + 1));
     }
 
     public int size()
@@ -90,22 +96,22 @@ public final class BucketTimerQueue implements Timers
     /** How many timers share the earliest timer's instant (its time and kind), it included. */
     public int peekInstantSize()
     {
-        return bucketSize[(int)instants.peekKey()];
+        return bucketSize[earliestBucket()];
     }
 
     public long peekKey()
     {
-        return entryKey[bucketHead[(int)instants.peekKey()]];
+        return earliest(KEY);
     }
 
     public int peekTag()
     {
-        return entryTag[bucketHead[(int)instants.peekKey()]];
+        return (int)earliest(TAG);
     }
 
     public long peekAux()
     {
-        return entryAux[bucketHead[(int)instants.peekKey()]];
+        return earliest(AUX);
     }
 
     /** @param kind 0..3; lower kinds pop first at equal times. */
@@ -125,99 +131,178 @@ public final class BucketTimerQueue implements Timers
             lastAddedTime[kind] = time;
             lastAddedBucket[kind] = bucket;
         }
-        final int entry = newEntry(key, tag, aux);
-        if (bucketHead[bucket] == NONE)
-        {
-            bucketHead[bucket] = entry;
-        }
-        else
-        {
-            entryNext[bucketTail[bucket]] = entry;
-        }
-        bucketTail[bucket] = entry;
-        bucketSize[bucket]++;
-        size++;
+        append(bucket, key, tag, aux);
     }
 
     /** Removes the earliest timer; read it with the peek methods first. */
     public void poll()
     {
-        final int bucket = (int)instants.peekKey();
-        final int entry = bucketHead[bucket];
-        bucketHead[bucket] = entryNext[entry];
-        entryNext[entry] = freeEntry;
-        freeEntry = entry;
-        bucketSize[bucket]--;
+        final int bucket = earliestBucket();
         size--;
-        if (bucketHead[bucket] == NONE)
+        if (--bucketSize[bucket] == 0)
         {
-            instants.poll();
-            final int kind = bucketKind[bucket];
-            instantByTime[kind].remove(bucketTime[bucket]);
-            if (lastAddedBucket[kind] == bucket)
-            {
-                lastAddedBucket[kind] = NONE;
-            }
-            bucketHead[bucket] = freeBucket;
-            freeBucket = bucket;
+            release(bucket);
+            return;
+        }
+        final int position = bucketHeadPosition[bucket] + 1;
+        if (position == CHUNK_TIMERS)
+        {
+            final int drained = bucketHeadChunk[bucket];
+            bucketHeadChunk[bucket] = nextChunk[drained];
+            bucketHeadPosition[bucket] = 0;
+            nextChunk[drained] = freeChunk;
+            freeChunk = drained;
+        }
+        else
+        {
+            bucketHeadPosition[bucket] = position;
         }
     }
 
+    /** Removes every timer of the earliest instant at once: for an owner that acts on them all without reading them. */
+    public void pollInstant()
+    {
+        final int bucket = earliestBucket();
+        size -= bucketSize[bucket];
+        release(bucket);
+    }
+
+    /**
+     * Saves each bucket's live timers in bucket order, then the free list: a restored queue numbers its
+     * instants as the saved one did, so that it goes on exactly as the saved one would have.
+     */
     public void saveTo(final StateWriter out)
     {
-        out.section(0xB0C7E700).putInt(size);
-        instants.saveTo(out);
-        out.putInt(freeBucket).putInts(bucketHead, bucketsUsed).putInts(bucketTail, bucketsUsed)
-            .putLongs(bucketTime, bucketsUsed).putInts(bucketKind, bucketsUsed);
-        out.putInt(freeEntry).putLongs(entryKey, entriesUsed).putLongs(entryAux, entriesUsed)
-            .putInts(entryTag, entriesUsed).putInts(entryNext, entriesUsed);
+        out.section(SECTION).putInt(size).putInt(bucketsUsed);
+        for (int bucket = 0; bucket < bucketsUsed; bucket++)
+        {
+            final int count = bucketSize[bucket];
+            out.putInt(count);
+            if (count > 0)
+            {
+                out.putLong(bucketTime[bucket]).putInt(bucketKind[bucket]);
+                int chunk = bucketHeadChunk[bucket];
+                int position = bucketHeadPosition[bucket];
+                for (int i = 0; i < count; i++)
+                {
+                    if (position == CHUNK_TIMERS)
+                    {
+                        chunk = nextChunk[chunk];
+                        position = 0;
+                    }
+                    final int at = chunk * CHUNK_LONGS + position * STRIDE;
+                    out.putLong(chunkTimers[at + KEY]).putLong(chunkTimers[at + AUX]).putLong(chunkTimers[at + TAG]);
+                    position++;
+                }
+            }
+        }
+        for (int bucket = freeBucket; bucket != NONE; bucket = nextFreeBucket[bucket])
+        {
+            out.putInt(bucket);
+        }
+        out.putInt(NONE);
     }
 
-    /** The instant lookup maps are not saved: every bucket off the free list is a live instant. */
+    /** The instants heap and the lookup maps are not saved: they are rebuilt from the live buckets. */
     public void restoreFrom(final StateReader in)
     {
-        in.expectSection(0xB0C7E700, "a bucket timer queue");
-        size = in.getInt();
-        instants.restoreFrom(in);
-        freeBucket = in.getInt();
-        bucketsUsed = in.peekCount();
-        bucketHead = in.getInts(64);
-        bucketTail = in.getInts(bucketHead.length);
-        bucketTime = in.getLongs(bucketHead.length);
-        bucketKind = in.getInts(bucketHead.length);
-        freeEntry = in.getInt();
-        entriesUsed = in.peekCount();
-        entryKey = in.getLongs(16);
-        entryAux = in.getLongs(entryKey.length);
-        entryTag = in.getInts(entryKey.length);
-        entryNext = in.getInts(entryKey.length);
-        if (bucketTail.length != bucketHead.length || entryNext.length != entryKey.length)
+        in.expectSection(SECTION, "a bucket timer queue");
+        final int savedSize = in.getInt();
+        final int savedBuckets = in.getInt();
+        if (savedSize < 0 || savedBuckets < 0)
         {
-            throw new IllegalStateException("checkpoint holds an inconsistent bucket timer queue");
+            throw new IllegalStateException("checkpoint holds a bucket timer queue of negative size");
         }
-
-        final boolean[] free = new boolean[bucketsUsed];
-        for (int bucket = freeBucket; bucket != NONE; bucket = bucketHead[bucket])
+        while (!instants.isEmpty())
         {
-            free[bucket] = true;
+            instants.poll();
         }
         for (int k = 0; k < MAX_KINDS; k++)
         {
             instantByTime[k].clear();
             lastAddedBucket[k] = NONE;
         }
-        bucketSize = new int[bucketHead.length];
-        for (int bucket = 0; bucket < bucketsUsed; bucket++)
+        allocateBuckets(Math.max(64, savedBuckets));
+        allocateChunks(Math.max(16, savedSize / CHUNK_TIMERS + savedBuckets));
+        bucketsUsed = savedBuckets;
+        size = 0;
+        for (int bucket = 0; bucket < savedBuckets; bucket++)
         {
-            if (!free[bucket])
+            final int count = in.getInt();
+            if (count < 0)
             {
-                instantByTime[bucketKind[bucket]].put(bucketTime[bucket], bucket);
-                for (int entry = bucketHead[bucket]; entry != NONE; entry = entryNext[entry])
+                throw new IllegalStateException("checkpoint holds a timer instant of negative size");
+            }
+            if (count > 0)
+            {
+                final long time = in.getLong();
+                final int kind = in.getInt();
+                if (kind < 0 || kind >= MAX_KINDS)
                 {
-                    bucketSize[bucket]++;
+                    throw new IllegalStateException("checkpoint holds a timer of unknown kind " + kind);
+                }
+                startBucket(bucket, time, kind);
+                instantByTime[kind].put(time, bucket);
+                instants.add(time, kind, bucket, 0, 0);
+                for (int i = 0; i < count; i++)
+                {
+                    final long key = in.getLong();
+                    final long aux = in.getLong();
+                    final int tag = (int)in.getLong();
+                    append(bucket, key, tag, aux);
                 }
             }
         }
+        int previous = NONE;
+        for (int bucket = in.getInt(); bucket != NONE; bucket = in.getInt())
+        {
+            if (bucket < 0 || bucket >= savedBuckets || bucketSize[bucket] != 0)
+            {
+                throw new IllegalStateException("checkpoint holds a bucket timer queue with a bad free list");
+            }
+            if (previous == NONE)
+            {
+                freeBucket = bucket;
+            }
+            else
+            {
+                nextFreeBucket[previous] = bucket;
+            }
+            nextFreeBucket[bucket] = NONE;
+            previous = bucket;
+        }
+        if (size != savedSize)
+        {
+            throw new IllegalStateException("checkpoint holds an inconsistent bucket timer queue");
+        }
+    }
+
+    private int earliestBucket()
+    {
+        return (int)instants.peekKey();
+    }
+
+    private long earliest(final int field)
+    {
+        final int bucket = earliestBucket();
+        return chunkTimers[bucketHeadChunk[bucket] * CHUNK_LONGS + bucketHeadPosition[bucket] * STRIDE + field];
+    }
+
+    private void release(final int bucket)
+    {
+        instants.poll();
+        final int kind = bucketKind[bucket];
+        instantByTime[kind].remove(bucketTime[bucket]);
+        if (lastAddedBucket[kind] == bucket)
+        {
+            lastAddedBucket[kind] = NONE;
+        }
+        // The chunks go back as a chain, in order: the next instant reuses them front to back.
+        nextChunk[bucketTailChunk[bucket]] = freeChunk;
+        freeChunk = bucketHeadChunk[bucket];
+        bucketSize[bucket] = 0;
+        nextFreeBucket[bucket] = freeBucket;
+        freeBucket = bucket;
     }
 
     private int newBucket(final long time, final int kind)
@@ -226,53 +311,103 @@ public final class BucketTimerQueue implements Timers
         if (freeBucket != NONE)
         {
             bucket = freeBucket;
-            freeBucket = bucketHead[bucket];
+            freeBucket = nextFreeBucket[bucket];
         }
         else
         {
-            if (bucketsUsed == bucketHead.length)
+            if (bucketsUsed == bucketSize.length)
             {
-                final int capacity = bucketsUsed << 1;
-                bucketHead = Arrays.copyOf(bucketHead, capacity);
-                bucketTail = Arrays.copyOf(bucketTail, capacity);
-                bucketTime = Arrays.copyOf(bucketTime, capacity);
-                bucketKind = Arrays.copyOf(bucketKind, capacity);
-                bucketSize = Arrays.copyOf(bucketSize, capacity);
+                growBuckets(bucketsUsed << 1);
             }
             bucket = bucketsUsed++;
         }
-        bucketHead[bucket] = NONE;
-        bucketTail[bucket] = NONE;
-        bucketTime[bucket] = time;
-        bucketKind[bucket] = kind;
-        bucketSize[bucket] = 0;
+        startBucket(bucket, time, kind);
         return bucket;
     }
 
-    private int newEntry(final long key, final int tag, final long aux)
+    private void startBucket(final int bucket, final long time, final int kind)
     {
-        final int entry;
-        if (freeEntry != NONE)
+        final int chunk = newChunk();
+        bucketHeadChunk[bucket] = chunk;
+        bucketHeadPosition[bucket] = 0;
+        bucketTailChunk[bucket] = chunk;
+        bucketTailPosition[bucket] = 0;
+        bucketSize[bucket] = 0;
+        bucketTime[bucket] = time;
+        bucketKind[bucket] = kind;
+    }
+
+    private void append(final int bucket, final long key, final int tag, final long aux)
+    {
+        int chunk = bucketTailChunk[bucket];
+        int position = bucketTailPosition[bucket];
+        if (position == CHUNK_TIMERS)
         {
-            entry = freeEntry;
-            freeEntry = entryNext[entry];
+            final int next = newChunk();
+            nextChunk[chunk] = next;
+            bucketTailChunk[bucket] = next;
+            chunk = next;
+            position = 0;
         }
-        else
+        final int at = chunk * CHUNK_LONGS + position * STRIDE;
+        chunkTimers[at + KEY] = key;
+        chunkTimers[at + AUX] = aux;
+        chunkTimers[at + TAG] = tag;
+        bucketTailPosition[bucket] = position + 1;
+        bucketSize[bucket]++;
+        size++;
+    }
+
+    private int newChunk()
+    {
+        if (freeChunk == NONE)
         {
-            if (entriesUsed == entryKey.length)
+            if (chunksUsed == nextChunk.length)
             {
-                final int capacity = entriesUsed << 1;
-                entryKey = Arrays.copyOf(entryKey, capacity);
-                entryAux = Arrays.copyOf(entryAux, capacity);
-                entryTag = Arrays.copyOf(entryTag, capacity);
-                entryNext = Arrays.copyOf(entryNext, capacity);
+                chunkTimers = Arrays.copyOf(chunkTimers, chunkTimers.length << 1);
+                nextChunk = Arrays.copyOf(nextChunk, nextChunk.length << 1);
             }
-            entry = entriesUsed++;
+            final int chunk = chunksUsed++;
+            nextChunk[chunk] = NONE;
+            return chunk;
         }
-        entryKey[entry] = key;
-        entryTag[entry] = tag;
-        entryAux[entry] = aux;
-        entryNext[entry] = NONE;
-        return entry;
+        final int chunk = freeChunk;
+        freeChunk = nextChunk[chunk];
+        nextChunk[chunk] = NONE;
+        return chunk;
+    }
+
+    private void allocateChunks(final int capacity)
+    {
+        chunkTimers = new long[capacity * CHUNK_LONGS];
+        nextChunk = new int[capacity];
+        freeChunk = NONE;
+        chunksUsed = 0;
+    }
+
+    private void allocateBuckets(final int capacity)
+    {
+        bucketHeadChunk = new int[capacity];
+        bucketHeadPosition = new int[capacity];
+        bucketTailChunk = new int[capacity];
+        bucketTailPosition = new int[capacity];
+        bucketSize = new int[capacity];
+        bucketTime = new long[capacity];
+        bucketKind = new int[capacity];
+        nextFreeBucket = new int[capacity];
+        freeBucket = NONE;
+        bucketsUsed = 0;
+    }
+
+    private void growBuckets(final int capacity)
+    {
+        bucketHeadChunk = Arrays.copyOf(bucketHeadChunk, capacity);
+        bucketHeadPosition = Arrays.copyOf(bucketHeadPosition, capacity);
+        bucketTailChunk = Arrays.copyOf(bucketTailChunk, capacity);
+        bucketTailPosition = Arrays.copyOf(bucketTailPosition, capacity);
+        bucketSize = Arrays.copyOf(bucketSize, capacity);
+        bucketTime = Arrays.copyOf(bucketTime, capacity);
+        bucketKind = Arrays.copyOf(bucketKind, capacity);
+        nextFreeBucket = Arrays.copyOf(nextFreeBucket, capacity);
     }
 }

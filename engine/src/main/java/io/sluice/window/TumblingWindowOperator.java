@@ -96,10 +96,7 @@ public final class TumblingWindowOperator implements WindowOperator
             if (kind == FIRE && sweepPays(timers.peekInstantSize()))
             {
                 final long index = timers.peekAux();
-                for (int due = timers.peekInstantSize(); due > 0; due--)
-                {
-                    timers.poll();
-                }
+                timers.pollInstant();
                 freed |= fireInSlotOrder(index);
                 continue;
             }
