@@ -56,8 +56,10 @@ public final class SessionWindowOperator implements WindowOperator
         this.latenessMs = allowedLatenessMs;
         this.output = output;
         this.layout = output.layout();
-        this.heads = new OffHeapTable(8, expectedKeys);
-        this.sessions = new OffHeapTable(ACCUMULATOR_OFFSET + layout.bytes(), expectedKeys * 2);
+        // Both tables are read on every element, the second after the first: sized for the expected keys and
+        // fuller than the default (80%), the pair stays in L2 at 10 000 keys (1.7 MB where it was 3.4).
+        this.heads = new OffHeapTable(8, expectedKeys, 80);
+        this.sessions = new OffHeapTable(ACCUMULATOR_OFFSET + layout.bytes(), expectedKeys, 80);
         this.timers = new BucketTimerQueue(expectedKeys * 2);
         this.scratchMemory = new DirectMemory(layout.bytes());
         this.scratch = scratchMemory.buffer();
