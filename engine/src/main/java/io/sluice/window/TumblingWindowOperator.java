@@ -7,7 +7,7 @@ import io.sluice.state.BucketTimerQueue;
 import io.sluice.state.OffHeapTable;
 
 /**
- * Tumbling windows: one accumulator per (key, window) in an off-heap table, one fire timer each.
+ * Tumbling windows: one accumulator per (key, window) in an off-heap table; firing by window index.
  *
  * <p>Firing follows Flink's {@code WindowOperator} exactly: a window fires when the watermark reaches
  * end - 1 if it holds anything; an event whose window is late ({@code end - 1 + lateness <= watermark})
@@ -15,6 +15,11 @@ import io.sluice.state.OffHeapTable;
  * 1, 2... Without lateness the fire frees the window, otherwise a cleanup timer does at the lateness
  * horizon. The table's home slot adds the window's grid index to the key's hash, so a key's
  * consecutive windows are neighbours.
+ *
+ * <p>All windows of one grid index end together, so a {@link FireSchedule} counts them per index and an
+ * index fires by one walk of the table while it holds a good share of the live windows; a window then
+ * needs no timer of its own. A sparse index is fired by lookups through per-window timers, which the
+ * schedule asks for only once an index has turned out sparse ({@link #listPendingWindows}).
  */
 public final class TumblingWindowOperator implements WindowOperator
 {
@@ -31,6 +36,7 @@ public final class TumblingWindowOperator implements WindowOperator
     private final OffHeapTable windows;
     private final BucketTimerQueue timers;
     private final FiringCounter firings;
+    private final FireSchedule schedule;
 
     public TumblingWindowOperator(
         final WindowSpec window, final long allowedLatenessMs, final Output output, final int expectedKeys)
@@ -46,6 +52,7 @@ public final class TumblingWindowOperator implements WindowOperator
         this.windows = new OffHeapTable(layout.bytes(), expectedKeys * 2);
         this.timers = new BucketTimerQueue(expectedKeys * 2);
         this.firings = new FiringCounter(latenessMs, expectedKeys, timers, CLEANUP_FIRING_COUNT);
+        this.schedule = new FireSchedule(grid);
     }
 
     public void onElement(
@@ -70,7 +77,7 @@ public final class TumblingWindowOperator implements WindowOperator
         {
             final int created = windows.insert(keyId, index, keyTag);
             layout.first(windows.buffer(), windows.valueOffset(created), value);
-            if (end - 1 > watermarkMs)
+            if (end - 1 > watermarkMs && schedule.windowCreated(index))
             {
                 timers.add(end - 1, FIRE, keyId, keyTag, index);
             }
@@ -89,31 +96,29 @@ public final class TumblingWindowOperator implements WindowOperator
     public void onWatermark(final long watermarkMs)
     {
         final BucketTimerQueue timers = this.timers;
+        final FireSchedule schedule = this.schedule;
         boolean freed = false;
-        while (!timers.isEmpty() && timers.peekTime() <= watermarkMs)
+        while (true)
         {
-            final int kind = timers.peekKind();
-            if (kind == FIRE && sweepPays(timers.peekInstantSize()))
+            final boolean fireDue = !schedule.isEmpty() && schedule.earliestFireTime() <= watermarkMs;
+            final boolean timerDue = !timers.isEmpty() && timers.peekTime() <= watermarkMs;
+            // At equal times an index fires before any cleanup, as FIRE timers sort first.
+            if (fireDue && (!timerDue || schedule.earliestFireTime() <= timers.peekTime()))
             {
-                final long index = timers.peekAux();
-                timers.pollInstant();
-                freed |= fireInSlotOrder(index);
+                freed |= fireEarliestIndex();
                 continue;
             }
+            if (!timerDue)
+            {
+                break;
+            }
+            final int kind = timers.peekKind();
             final long keyId = timers.peekKey();
             final int keyTag = timers.peekTag();
             final long aux = timers.peekAux();
             timers.poll();
             switch (kind)
             {
-                case FIRE:
-                    final int entry = fire(keyTag, keyId, aux);
-                    if (entry != OffHeapTable.NOT_FOUND && latenessMs == 0)
-                    {
-                        windows.removeAt(entry); // nothing can reach this window again
-                        freed = true;
-                    }
-                    break;
                 case CLEANUP_WINDOW:
                     final int late = windows.find(keyId, aux, keyTag);
                     if (late != OffHeapTable.NOT_FOUND)
@@ -122,9 +127,11 @@ public final class TumblingWindowOperator implements WindowOperator
                         freed = true;
                     }
                     break;
-                default:
+                case CLEANUP_FIRING_COUNT:
                     firings.forget(keyTag, keyId, aux);
                     break;
+                default:
+                    throw new IllegalStateException("a fire timer outside the fire schedule, for window index " + aux);
             }
         }
         if (freed)
@@ -162,24 +169,27 @@ public final class TumblingWindowOperator implements WindowOperator
         return windows.size();
     }
 
+    /** Fire timers of windows in unlisted indexes are counted as if they existed: they are pending all the same. */
     public int pendingTimers()
     {
-        return timers.size();
+        return timers.size() + schedule.unlistedWindows();
     }
 
     public void saveTo(final StateWriter out)
     {
-        out.section(0x7B3B1E00);
+        out.section(0x7B3B1E01);
         windows.saveTo(out);
         timers.saveTo(out);
+        schedule.saveTo(out);
         firings.saveTo(out);
     }
 
     public void restoreFrom(final StateReader in)
     {
-        in.expectSection(0x7B3B1E00, "a tumbling window operator");
+        in.expectSection(0x7B3B1E01, "a tumbling window operator");
         windows.restoreFrom(in);
         timers.restoreFrom(in);
+        schedule.restoreFrom(in);
         firings.restoreFrom(in);
     }
 
@@ -200,8 +210,82 @@ public final class TumblingWindowOperator implements WindowOperator
     }
 
     /**
-     * Fires every window with this grid index, in slot order: exactly the windows the instant's timers name,
-     * because a window created before its firing time has a timer there and no other window has that index
+     * Fires the earliest pending index: by a walk of the table if it holds a good share of the live windows,
+     * else through its windows' timers, listing it (and every other pending index) first if it is not yet.
+     *
+     * @return whether any window was freed.
+     */
+    private boolean fireEarliestIndex()
+    {
+        final FireSchedule schedule = this.schedule;
+        final long index = schedule.earliestIndex();
+        if (sweepPays(schedule.earliestCount()))
+        {
+            if (schedule.earliestListed())
+            {
+                requireFireTimersAtHead(index);
+                timers.pollInstant();
+            }
+            schedule.removeEarliest();
+            return fireInSlotOrder(index);
+        }
+        if (!schedule.earliestListed())
+        {
+            listPendingWindows();
+        }
+        schedule.removeEarliest();
+        requireFireTimersAtHead(index);
+        final BucketTimerQueue timers = this.timers;
+        boolean freed = false;
+        for (int due = timers.peekInstantSize(); due > 0; due--)
+        {
+            final long keyId = timers.peekKey();
+            final int keyTag = timers.peekTag();
+            timers.poll();
+            final int entry = fire(keyTag, keyId, index);
+            if (entry != OffHeapTable.NOT_FOUND && latenessMs == 0)
+            {
+                windows.removeAt(entry); // nothing can reach this window again
+                freed = true;
+            }
+        }
+        return freed;
+    }
+
+    /** A listed index's fire timers are the earliest instant when it fires: nothing due sorts before them. */
+    private void requireFireTimersAtHead(final long index)
+    {
+        final long fireTime = grid.sliceStartOf(index) + grid.sizeMs - 1;
+        if (timers.isEmpty() || timers.peekTime() != fireTime || timers.peekKind() != FIRE)
+        {
+            throw new IllegalStateException("the fire timers of window index " + index + " are not the earliest timers");
+        }
+    }
+
+    /**
+     * Gives every window of every unlisted pending index its fire timer, in slot order, and marks those
+     * indexes listed. One walk of the table, paid when a sparse index is due: an index is listed at most
+     * once, and a walk lists every index pending at the time, so walks are no more frequent than indexes.
+     */
+    private void listPendingWindows()
+    {
+        final OffHeapTable windows = this.windows;
+        for (int slot = windows.nextOccupiedSlot(0); slot != OffHeapTable.NOT_FOUND; slot = windows.nextOccupiedSlot(slot + 1))
+        {
+            final int entry = windows.entryAt(slot);
+            final long index = windows.key2(entry);
+            if (schedule.isUnlisted(index))
+            {
+                final long end = grid.sliceStartOf(index) + grid.sizeMs;
+                timers.add(end - 1, FIRE, windows.key1(entry), windows.tag(entry), index);
+            }
+        }
+        schedule.listAll();
+    }
+
+    /**
+     * Fires every window with this grid index, in slot order: exactly the windows the schedule counts,
+     * because a window created before its firing time is counted there and no other window has that index
      * then. Without lateness each is freed as it fires; the removal shifts later entries back, so the walk
      * looks at the emptied slot again (only entries of other windows can wrap round to behind it).
      *

@@ -4,6 +4,9 @@ import io.sluice.Aggregate;
 import io.sluice.Aggregates;
 import io.sluice.WindowSpec;
 import io.sluice.state.KeyDictionary;
+import io.sluice.state.StateReader;
+import io.sluice.state.StateWriter;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +20,9 @@ import java.util.function.Function;
 public final class WindowHarness implements AutoCloseable
 {
     private final KeyDictionary dictionary = new KeyDictionary(16);
-    private final WindowOperator operator;
+    private final Function<Output, WindowOperator> operatorFactory;
+    private final Output out;
+    private WindowOperator operator;
     private final List<String> output = new ArrayList<>();
     private long watermarkMs = Long.MIN_VALUE;
 
@@ -34,7 +39,8 @@ public final class WindowHarness implements AutoCloseable
     /** A harness around an operator built by hand, e.g. with unusual internal sizes. */
     public WindowHarness(final Aggregate[] aggregates, final Function<Output, WindowOperator> operatorFactory)
     {
-        final Output out = new Output("test", 0, 0, new OutputSequence(), dictionary, new AccumulatorLayout(aggregates),
+        this.operatorFactory = operatorFactory;
+        out = new Output("test", 0, 0, new OutputSequence(), dictionary, new AccumulatorLayout(aggregates),
             r ->
             {
                 final StringBuilder line = new StringBuilder().append(r.windowStartMs()).append(',').append(r.windowEndMs())
@@ -93,6 +99,20 @@ public final class WindowHarness implements AutoCloseable
         final List<String> drained = new ArrayList<>(output);
         output.clear();
         return drained;
+    }
+
+    /** Saves the operator's state and goes on with a new operator restored from it, as recovery would. */
+    public WindowHarness checkpointAndRestore()
+    {
+        final StateWriter writer = new StateWriter(256);
+        operator.saveTo(writer);
+        final byte[] state = new byte[writer.length()];
+        writer.buffer().getBytes(0, state);
+        writer.close();
+        operator.close();
+        operator = operatorFactory.apply(out);
+        operator.restoreFrom(new StateReader(new UnsafeBuffer(state), 0, state.length, "harness checkpoint"));
+        return this;
     }
 
     public WindowOperator operator()
