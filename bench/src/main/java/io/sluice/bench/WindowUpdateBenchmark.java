@@ -77,14 +77,33 @@ public class WindowUpdateBenchmark
     @Setup(Level.Trial)
     public void setUp(final Blackhole blackhole)
     {
+        events = events(keyCount);
+        final WindowSpec spec = windowSpec(window);
+        dictionary = new KeyDictionary(16);
+        final Output output = new Output("bench", 0, 0, new OutputSequence(), dictionary,
+            new AccumulatorLayout(Aggregates.standard()), r -> blackhole.consume(r.sum()), late -> blackhole.consume(late.value()),
+            Throwable::printStackTrace, null);
+        operator = WindowOperators.create(spec, 0, output, keyCount);
+        watermarkMs = Long.MIN_VALUE;
+        maxTimeMs = Long.MIN_VALUE;
+    }
+
+    /** The benchmark's events, interleaved as (time, key, value); {@link OperatorLap} replays the same. */
+    static long[] events(final int keyCount)
+    {
         final SplittableRandom random = new SplittableRandom(7);
-        events = new long[EVENTS * 3];
+        final long[] events = new long[EVENTS * 3];
         for (int i = 0; i < EVENTS; i++)
         {
             events[i * 3] = i / 100 - random.nextLong(BOUND_MS);
             events[i * 3 + 1] = random.nextInt(keyCount);
             events[i * 3 + 2] = random.nextLong(1000);
         }
+        return events;
+    }
+
+    static WindowSpec windowSpec(final String window)
+    {
         final WindowSpec spec;
         switch (window)
         {
@@ -104,13 +123,7 @@ public class WindowUpdateBenchmark
                 spec = Windows.tumbling(Duration.ofSeconds(1));
                 break;
         }
-        dictionary = new KeyDictionary(16);
-        final Output output = new Output("bench", 0, 0, new OutputSequence(), dictionary,
-            new AccumulatorLayout(Aggregates.standard()), r -> blackhole.consume(r.sum()), late -> blackhole.consume(late.value()),
-            Throwable::printStackTrace, null);
-        operator = WindowOperators.create(spec, 0, output, keyCount);
-        watermarkMs = Long.MIN_VALUE;
-        maxTimeMs = Long.MIN_VALUE;
+        return spec;
     }
 
     @TearDown(Level.Trial)

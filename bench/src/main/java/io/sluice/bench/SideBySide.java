@@ -1,0 +1,81 @@
+package io.sluice.bench;
+
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * Two builds of the window operators in one JVM, one class loader each, taking turns on the same events:
+ * a machine that swings by 2x from one minute to the next slows both alike within a round, so the ratio
+ * of their rates round by round is steadier than either rate. Each run also has an order effect (which
+ * build is loaded and compiled first) of up to about 10% here: run both orders, several times.
+ *
+ * <pre>
+ *   java @bench/target/jvm.options -cp bench/target/benchmarks.jar io.sluice.bench.SideBySide \
+ *       tumbling 10000 60 old/benchmarks.jar new/benchmarks.jar
+ * </pre>
+ *
+ * Arguments: window (as {@link WindowUpdateBenchmark#window}), keys, rounds of 1 M events each (the first
+ * quarter is warm-up), and two shaded benchmark jars. Prints each build's median rate and the median of
+ * the per-round ratio second / first. Both jars must hold {@link OperatorLap}: builds from before it came
+ * in need it (and {@code WindowUpdateBenchmark}'s shared event generator) copied into a checkout first.
+ */
+public final class SideBySide
+{
+    private static final long EVENTS_PER_ROUND = 1_000_000;
+
+    private SideBySide()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        if (args.length != 5)
+        {
+            System.err.println("usage: SideBySide <window> <keys> <rounds> <first benchmarks.jar> <second benchmarks.jar>");
+            System.exit(2);
+        }
+        final String window = args[0];
+        final int keys = Integer.parseInt(args[1]);
+        final int rounds = Integer.parseInt(args[2]);
+        final LongUnaryOperator[] builds = {lap(args[3], window, keys), lap(args[4], window, keys)};
+        final List<List<Double>> rates = List.of(new ArrayList<>(), new ArrayList<>());
+        final List<Double> ratios = new ArrayList<>();
+        for (int round = 0; round < rounds; round++)
+        {
+            final double first = EVENTS_PER_ROUND * 1e3 / builds[0].applyAsLong(EVENTS_PER_ROUND);
+            final double second = EVENTS_PER_ROUND * 1e3 / builds[1].applyAsLong(EVENTS_PER_ROUND);
+            if (round >= rounds / 4)
+            {
+                rates.get(0).add(first);
+                rates.get(1).add(second);
+                ratios.add(second / first);
+            }
+        }
+        for (int build = 0; build < 2; build++)
+        {
+            System.out.printf("%s %s: median %s M events/s%n", window, args[3 + build], quartiles(rates.get(build)));
+        }
+        System.out.printf("ratio second/first: median %s over %d rounds%n", quartiles(ratios), ratios.size());
+    }
+
+    private static LongUnaryOperator lap(final String jar, final String window, final int keys) throws Exception
+    {
+        // The platform loader as parent: nothing of Sluice or its libraries is shared between the two builds.
+        final URLClassLoader loader = new URLClassLoader(new URL[] {Paths.get(jar).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+        return (LongUnaryOperator)loader.loadClass(OperatorLap.class.getName())
+            .getConstructor(String.class, int.class).newInstance(window, keys);
+    }
+
+    private static String quartiles(final List<Double> values)
+    {
+        final List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        final int n = sorted.size();
+        return String.format("%.3f (quartiles %.3f-%.3f)", sorted.get(n / 2), sorted.get(n / 4), sorted.get(3 * n / 4));
+    }
+}
