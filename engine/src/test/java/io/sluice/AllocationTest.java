@@ -104,12 +104,14 @@ class AllocationTest
         assertTrue(late > 0, "the late path was exercised");
         assertEquals(0, totalBytes / measuredEvents, "bytes per event over all measured rounds:" + report);
         // A cost paid per event, however rare the event (one object per 100 000 events is 3 per round),
-        // shows up in every round. One round with a one-off allocation (the JVM's, e.g. a first park after
-        // a saturated warm-up: 56 B seen once) is tolerated under C2. Under C1 only (the build's second run
+        // shows up in every round. Under C2 up to half the rounds may hold a one-off allocation of the JVM's
+        // (e.g. a first park after a saturated warm-up: 56 B seen once; on a loaded machine once 72 B and
+        // 56 B on a shard and 168 B on the publisher, in two rounds): at least two clean rounds still rule
+        // out any cost per event. Under C1 only (the build's second run
         // of this test, strict), nothing is removed by escape analysis and no round may allocate: that run
         // found the sequencer's clock allocating an Instant per duty cycle, which C2 usually, not always,
         // removed (CI once saw 310 KB in one window).
-        final int tolerated = Boolean.getBoolean("sluice.allocation.strict") ? 0 : 1;
+        final int tolerated = Boolean.getBoolean("sluice.allocation.strict") ? 0 : ROUNDS / 2;
         assertTrue(roundsWithAllocation <= tolerated, roundsWithAllocation + " of " + ROUNDS + " rounds allocated:" + report);
     }
 
