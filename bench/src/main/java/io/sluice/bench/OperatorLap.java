@@ -1,6 +1,10 @@
 package io.sluice.bench;
 
 import io.sluice.Aggregates;
+import io.sluice.LateListener;
+import io.sluice.ResultListener;
+import io.sluice.WindowSpec;
+import io.sluice.Windows;
 import io.sluice.state.KeyDictionary;
 import io.sluice.window.AccumulatorLayout;
 import io.sluice.window.KeyTags;
@@ -9,16 +13,31 @@ import io.sluice.window.OutputSequence;
 import io.sluice.window.WindowOperator;
 import io.sluice.window.WindowOperators;
 
+import java.time.Duration;
+import java.util.SplittableRandom;
 import java.util.function.LongUnaryOperator;
 
 /**
- * {@link WindowUpdateBenchmark}'s loop as a plain function, for {@link SideBySide}: {@code applyAsLong(n)}
- * runs the next n events through one operator and returns the nanoseconds they took. Each build under
- * comparison loads its own copy of this class, so the loop is the same code compiled against each build.
+ * One window operator driven as the shard thread drives it, on pre-generated events: each element judged
+ * against the watermark, then the watermark advanced, firing windows. {@link WindowUpdateBenchmark}
+ * measures {@link #run} under JMH; {@link SideBySide} loads one copy of this class per build under
+ * comparison and times it with {@link #applyAsLong}, so both measure the same loop.
+ *
+ * <pre>
+ *   pre-generated events ──► WindowOperator.onElement ──► onWatermark ──► Output ──► listeners
+ * </pre>
+ *
+ * Keys are drawn uniformly; event time advances 1 ms per 100 events with up to 100 ms of disorder, so a
+ * 1 s tumbling window holds ~10 events per key at 10 000 keys, and windows fire continuously.
  */
-public final class OperatorLap implements LongUnaryOperator
+public final class OperatorLap implements LongUnaryOperator, AutoCloseable
 {
+    static final int EVENTS = 1 << 20;
+    static final long BOUND_MS = 100;
+
+    // Events interleaved as (time, key, value) triples, as a ring slot holds them: one stream to read, not three.
     private final long[] events;
+    private final KeyDictionary dictionary = new KeyDictionary(16);
     private final WindowOperator operator;
     private long watermarkMs = Long.MIN_VALUE;
     private long maxTimeMs = Long.MIN_VALUE;
@@ -26,18 +45,29 @@ public final class OperatorLap implements LongUnaryOperator
     private int cursor;
     private long consumed;
 
+    /** With listeners that sum what they see, so that no result goes unread: for {@link SideBySide}. */
     public OperatorLap(final String window, final int keyCount)
     {
-        events = WindowUpdateBenchmark.events(keyCount);
-        final Output output = new Output("lap", 0, 0, new OutputSequence(), new KeyDictionary(16),
-            new AccumulatorLayout(Aggregates.standard()), r -> consumed += r.sum(), late -> consumed += late.value(),
-            Throwable::printStackTrace, null);
-        operator = WindowOperators.create(WindowUpdateBenchmark.windowSpec(window), 0, output, keyCount);
+        this(window, keyCount, null, null);
     }
 
-    public long applyAsLong(final long count)
+    /**
+     * @param window as {@link WindowUpdateBenchmark#window}.
+     * @param results null for a listener summing each result's sum.
+     * @param late    null for a listener summing each late value.
+     */
+    public OperatorLap(final String window, final int keyCount, final ResultListener results, final LateListener late)
     {
-        final long started = System.nanoTime();
+        events = events(keyCount);
+        final Output output = new Output("lap", 0, 0, new OutputSequence(), dictionary, new AccumulatorLayout(Aggregates.standard()),
+            results != null ? results : r -> consumed += r.sum(), late != null ? late : l -> consumed += l.value(),
+            Throwable::printStackTrace, null);
+        operator = WindowOperators.create(windowSpec(window), 0, output, keyCount);
+    }
+
+    /** Runs the next {@code count} events; the same events come round again shifted forward in time. */
+    public void run(final long count)
+    {
         final long[] events = this.events;
         final WindowOperator operator = this.operator;
         for (long n = 0; n < count; n++)
@@ -48,25 +78,68 @@ public final class OperatorLap implements LongUnaryOperator
             if (t > maxTimeMs)
             {
                 maxTimeMs = t;
-                final long watermark = t - WindowUpdateBenchmark.BOUND_MS - 1;
+                final long watermark = t - BOUND_MS - 1;
                 if (watermark > watermarkMs)
                 {
                     watermarkMs = watermark;
                     operator.onWatermark(watermark);
                 }
             }
-            if (++cursor == WindowUpdateBenchmark.EVENTS)
+            if (++cursor == EVENTS)
             {
                 cursor = 0;
-                timeShiftMs += WindowUpdateBenchmark.EVENTS / 100 + WindowUpdateBenchmark.BOUND_MS * 2;
+                timeShiftMs += EVENTS / 100 + BOUND_MS * 2;
             }
         }
+    }
+
+    /** @return the nanoseconds the next {@code count} events took. */
+    public long applyAsLong(final long count)
+    {
+        final long started = System.nanoTime();
+        run(count);
         return System.nanoTime() - started;
     }
 
-    /** What the listeners saw, so that no result goes unread. */
+    /** What the default listeners saw. */
     public long consumed()
     {
         return consumed;
+    }
+
+    public void close()
+    {
+        operator.close();
+        dictionary.close();
+    }
+
+    private static long[] events(final int keyCount)
+    {
+        final SplittableRandom random = new SplittableRandom(7);
+        final long[] events = new long[EVENTS * 3];
+        for (int i = 0; i < EVENTS; i++)
+        {
+            events[i * 3] = i / 100 - random.nextLong(BOUND_MS);
+            events[i * 3 + 1] = random.nextInt(keyCount);
+            events[i * 3 + 2] = random.nextLong(1000);
+        }
+        return events;
+    }
+
+    private static WindowSpec windowSpec(final String window)
+    {
+        switch (window)
+        {
+            case "sliding":
+                return Windows.sliding(Duration.ofSeconds(10), Duration.ofSeconds(1));
+            case "sliding-100":
+                return Windows.sliding(Duration.ofSeconds(100), Duration.ofSeconds(1));
+            case "tumbling-10s":
+                return Windows.tumbling(Duration.ofSeconds(10));
+            case "session":
+                return Windows.session(Duration.ofMillis(500));
+            default:
+                return Windows.tumbling(Duration.ofSeconds(1));
+        }
     }
 }

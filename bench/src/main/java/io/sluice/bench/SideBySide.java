@@ -21,8 +21,8 @@ import java.util.function.LongUnaryOperator;
  *
  * Arguments: window (as {@link WindowUpdateBenchmark#window}), keys, rounds of 1 M events each (the first
  * quarter is warm-up), and two shaded benchmark jars. Prints each build's median rate and the median of
- * the per-round ratio second / first. Both jars must hold {@link OperatorLap}: builds from before it came
- * in need it (and {@code WindowUpdateBenchmark}'s shared event generator) copied into a checkout first.
+ * the per-round ratio second / first. Both jars must hold {@link OperatorLap}: for a build from before it came
+ * in, copy it into that checkout's bench module and build there.
  */
 public final class SideBySide
 {

@@ -71,10 +71,16 @@ final class FireSchedule
         return indexes[head];
     }
 
-    /** When the earliest index fires: its windows' last millisecond. */
+    /** When the earliest index fires. */
     long earliestFireTime()
     {
-        return grid.sliceStartOf(indexes[head]) + grid.sizeMs - 1;
+        return fireTimeOf(indexes[head]);
+    }
+
+    /** When an index fires: its windows' last millisecond. */
+    long fireTimeOf(final long index)
+    {
+        return grid.sliceStartOf(index) + grid.sizeMs - 1;
     }
 
     int earliestCount()

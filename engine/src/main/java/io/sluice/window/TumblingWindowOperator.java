@@ -255,8 +255,7 @@ public final class TumblingWindowOperator implements WindowOperator
     /** A listed index's fire timers are the earliest instant when it fires: nothing due sorts before them. */
     private void requireFireTimersAtHead(final long index)
     {
-        final long fireTime = grid.sliceStartOf(index) + grid.sizeMs - 1;
-        if (timers.isEmpty() || timers.peekTime() != fireTime || timers.peekKind() != FIRE)
+        if (timers.isEmpty() || timers.peekTime() != schedule.fireTimeOf(index) || timers.peekKind() != FIRE)
         {
             throw new IllegalStateException("the fire timers of window index " + index + " are not the earliest timers");
         }
@@ -276,8 +275,7 @@ public final class TumblingWindowOperator implements WindowOperator
             final long index = windows.key2(entry);
             if (schedule.isUnlisted(index))
             {
-                final long end = grid.sliceStartOf(index) + grid.sizeMs;
-                timers.add(end - 1, FIRE, windows.key1(entry), windows.tag(entry), index);
+                timers.add(schedule.fireTimeOf(index), FIRE, windows.key1(entry), windows.tag(entry), index);
             }
         }
         schedule.listAll();
