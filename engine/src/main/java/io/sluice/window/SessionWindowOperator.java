@@ -13,10 +13,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * overlap or touch it ({@code a.start <= b.end && a.end >= b.start}) merge with it into one.
  *
  * <pre>
- *   heads:    (key)        -> start of the key's first session
- *   sessions: (key, start) -> [end][next session's start][accumulator]   aux = firings of this extent
- *
- *   key k:  head ──► [s0,e0) ──► [s1,e1) ──► none       sorted by start, disjoint, not touching
+ *   key k:  [s0,e0) ──► [s1,e1) ──► none       sorted by start, disjoint, not touching ({@link SessionList});
+ *           the first one in the key's own entry, so a key with one live session costs one lookup
  * </pre>
  *
  * Lateness follows {@code WindowOperator} for merging assigners: the event's window is merged first,
@@ -29,18 +27,13 @@ public final class SessionWindowOperator implements WindowOperator
 {
     private static final int FIRE = 0;
     private static final int CLEANUP = 1;
-    private static final long NONE = Long.MIN_VALUE;
-
-    private static final int END_OFFSET = 0;
-    private static final int NEXT_OFFSET = 8;
-    private static final int ACCUMULATOR_OFFSET = 16;
+    private static final long NONE = SessionList.NONE;
 
     private final long gapMs;
     private final long latenessMs;
     private final AccumulatorLayout layout;
     private final Output output;
-    private final OffHeapTable heads;
-    private final OffHeapTable sessions;
+    private final SessionList sessions;
     private final BucketTimerQueue timers;
     private final DirectMemory scratchMemory;
     private final UnsafeBuffer scratch;
@@ -56,10 +49,7 @@ public final class SessionWindowOperator implements WindowOperator
         this.latenessMs = allowedLatenessMs;
         this.output = output;
         this.layout = output.layout();
-        // Both tables are read on every element, the second after the first: sized for the expected keys and
-        // fuller than the default (80%), the pair stays in L2 at 10 000 keys (1.7 MB where it was 3.4).
-        this.heads = new OffHeapTable(8, expectedKeys, 80);
-        this.sessions = new OffHeapTable(ACCUMULATOR_OFFSET + layout.bytes(), expectedKeys, 80);
+        this.sessions = new SessionList(layout.bytes(), expectedKeys);
         this.timers = new BucketTimerQueue(expectedKeys * 2);
         this.scratchMemory = new DirectMemory(layout.bytes());
         this.scratch = scratchMemory.buffer();
@@ -70,23 +60,18 @@ public final class SessionWindowOperator implements WindowOperator
     {
         final long newStart = eventTimeMs;
         final long newEnd = eventTimeMs + gapMs;
-        final UnsafeBuffer buffer = sessions.buffer();
+        final SessionList sessions = this.sessions;
 
         // Walk the sorted list to the first session that can touch [newStart, newEnd).
         long previous = NONE;
-        long current = head(keyTag, keyId);
-        int currentEntry = OffHeapTable.NOT_FOUND;
-        while (current != NONE)
+        int entry = sessions.first(keyTag, keyId);
+        while (entry != OffHeapTable.NOT_FOUND && sessions.end(entry) < newStart)
         {
-            currentEntry = sessions.find(keyId, current, keyTag);
-            if (buffer.getLong(sessions.valueOffset(currentEntry) + END_OFFSET) >= newStart)
-            {
-                break;
-            }
-            previous = current;
-            current = buffer.getLong(sessions.valueOffset(currentEntry) + NEXT_OFFSET);
+            previous = sessions.start(entry);
+            entry = sessions.following(keyTag, keyId, entry);
         }
 
+        final long current = entry == OffHeapTable.NOT_FOUND ? NONE : sessions.start(entry);
         if (current == NONE || current > newEnd)
         {
             if (newEnd - 1 + latenessMs <= watermarkMs)
@@ -100,14 +85,13 @@ public final class SessionWindowOperator implements WindowOperator
             return;
         }
 
-        final int currentValue = sessions.valueOffset(currentEntry);
-        final long currentEnd = buffer.getLong(currentValue + END_OFFSET);
-        long afterRun = buffer.getLong(currentValue + NEXT_OFFSET);
+        final long currentEnd = sessions.end(entry);
+        long afterRun = sessions.next(entry);
         if (afterRun == NONE || afterRun > newEnd)
         {
             if (newStart >= current)
             {
-                extendInPlace(keyTag, keyId, current, currentEntry, Math.max(currentEnd, newEnd), value, watermarkMs);
+                extendInPlace(keyTag, keyId, current, entry, Math.max(currentEnd, newEnd), value, watermarkMs);
                 return;
             }
         }
@@ -123,18 +107,18 @@ public final class SessionWindowOperator implements WindowOperator
                 mergedStarts = java.util.Arrays.copyOf(mergedStarts, mergedCount << 1);
             }
             mergedStarts[mergedCount++] = afterRun;
-            final int entry = sessions.find(keyId, afterRun, keyTag);
-            mergedEnd = Math.max(mergedEnd, buffer.getLong(sessions.valueOffset(entry) + END_OFFSET));
-            afterRun = buffer.getLong(sessions.valueOffset(entry) + NEXT_OFFSET);
+            final int merged = sessions.find(keyTag, keyId, afterRun);
+            mergedEnd = Math.max(mergedEnd, sessions.end(merged));
+            afterRun = sessions.next(merged);
         }
 
         layout.clear(scratch, 0);
         layout.add(scratch, 0, value);
         for (int i = 0; i < mergedCount; i++)
         {
-            final int entry = sessions.find(keyId, mergedStarts[i], keyTag);
-            layout.merge(scratch, 0, sessions.buffer(), sessions.valueOffset(entry) + ACCUMULATOR_OFFSET);
-            sessions.removeAt(entry);
+            final int merged = sessions.find(keyTag, keyId, mergedStarts[i]);
+            layout.merge(scratch, 0, sessions.buffer(), sessions.accumulatorOffset(merged));
+            sessions.remove(keyTag, keyId, merged);
         }
 
         final long mergedStart = Math.min(current, newStart);
@@ -144,17 +128,15 @@ public final class SessionWindowOperator implements WindowOperator
             return;
         }
         // Same start as the first merged session: its pending timers carry over (see extendInPlace).
-        final int entry = sessions.insert(keyId, mergedStart, keyTag);
-        final int valueOffset = sessions.valueOffset(entry);
-        sessions.buffer().putLong(valueOffset + END_OFFSET, currentEnd);
-        sessions.buffer().putLong(valueOffset + NEXT_OFFSET, afterRun);
-        sessions.buffer().putBytes(valueOffset + ACCUMULATOR_OFFSET, scratch, 0, layout.bytes());
-        extendEnd(keyTag, keyId, mergedStart, entry, currentEnd, mergedEnd, watermarkMs);
+        final int kept = sessions.insert(keyTag, keyId, previous, mergedStart, currentEnd, afterRun);
+        sessions.buffer().putBytes(sessions.accumulatorOffset(kept), scratch, 0, layout.bytes());
+        extendEnd(keyTag, keyId, mergedStart, kept, currentEnd, mergedEnd, watermarkMs);
     }
 
     public void onWatermark(final long watermarkMs)
     {
         final BucketTimerQueue timers = this.timers;
+        final SessionList sessions = this.sessions;
         boolean freed = false;
         while (!timers.isEmpty() && timers.peekTime() <= watermarkMs)
         {
@@ -165,12 +147,12 @@ public final class SessionWindowOperator implements WindowOperator
             final long start = timers.peekAux();
             timers.poll();
 
-            final int entry = sessions.find(keyId, start, keyTag);
+            final int entry = sessions.find(keyTag, keyId, start);
             if (entry == OffHeapTable.NOT_FOUND)
             {
                 continue; // merged into a session with an earlier start, which has timers of its own
             }
-            final long end = sessions.buffer().getLong(sessions.valueOffset(entry) + END_OFFSET);
+            final long end = sessions.end(entry);
             final long dueMs = kind == FIRE ? end - 1 : end - 1 + latenessMs;
             if (dueMs > time)
             {
@@ -181,36 +163,33 @@ public final class SessionWindowOperator implements WindowOperator
                 emit(keyTag, keyId, start, end, entry);
                 if (latenessMs == 0)
                 {
-                    unlink(keyTag, keyId, start, entry); // its own cleanup, see insertNewSession
+                    sessions.remove(keyTag, keyId, entry); // its own cleanup, see insertNewSession
                     freed = true;
                 }
             }
             else
             {
-                unlink(keyTag, keyId, start, entry);
+                sessions.remove(keyTag, keyId, entry);
                 freed = true;
             }
         }
         if (freed)
         {
             sessions.shrinkIfSparse();
-            heads.shrinkIfSparse();
         }
     }
 
     /** Walks the key's session list: its sessions not yet past their lateness, oldest first. */
     public void visitWindows(final int keyTag, final long keyId, final long watermarkMs, final WindowVisitor visitor)
     {
-        for (long start = head(keyTag, keyId); start != NONE; )
+        for (int entry = sessions.first(keyTag, keyId); entry != OffHeapTable.NOT_FOUND;
+            entry = sessions.following(keyTag, keyId, entry))
         {
-            final int entry = sessions.find(keyId, start, keyTag);
-            final int valueOffset = sessions.valueOffset(entry);
-            final long end = sessions.buffer().getLong(valueOffset + END_OFFSET);
+            final long end = sessions.end(entry);
             if (end - 1 + latenessMs > watermarkMs)
             {
-                visitor.visit(start, end, sessions.buffer(), valueOffset + ACCUMULATOR_OFFSET);
+                visitor.visit(sessions.start(entry), end, sessions.buffer(), sessions.accumulatorOffset(entry));
             }
-            start = sessions.buffer().getLong(valueOffset + NEXT_OFFSET);
         }
     }
 
@@ -226,23 +205,20 @@ public final class SessionWindowOperator implements WindowOperator
 
     public void saveTo(final StateWriter out)
     {
-        out.section(0x5E5510E0);
-        heads.saveTo(out);
+        out.section(0x5E5510E1);
         sessions.saveTo(out);
         timers.saveTo(out);
     }
 
     public void restoreFrom(final StateReader in)
     {
-        in.expectSection(0x5E5510E0, "a session window operator");
-        heads.restoreFrom(in);
+        in.expectSection(0x5E5510E1, "a session window operator");
         sessions.restoreFrom(in);
         timers.restoreFrom(in);
     }
 
     public void close()
     {
-        heads.close();
         sessions.close();
         scratchMemory.close();
     }
@@ -256,13 +232,8 @@ public final class SessionWindowOperator implements WindowOperator
         final int keyTag, final long keyId, final long previous, final long start, final long end, final long next,
         final long watermarkMs)
     {
-        final int entry = sessions.insert(keyId, start, keyTag);
-        final int valueOffset = sessions.valueOffset(entry);
-        final UnsafeBuffer buffer = sessions.buffer();
-        buffer.putLong(valueOffset + END_OFFSET, end);
-        buffer.putLong(valueOffset + NEXT_OFFSET, next);
-        buffer.putBytes(valueOffset + ACCUMULATOR_OFFSET, scratch, 0, layout.bytes());
-        link(keyTag, keyId, previous, start);
+        final int entry = sessions.insert(keyTag, keyId, previous, start, end, next);
+        sessions.buffer().putBytes(sessions.accumulatorOffset(entry), scratch, 0, layout.bytes());
 
         if (latenessMs > 0)
         {
@@ -277,7 +248,7 @@ public final class SessionWindowOperator implements WindowOperator
         else
         {
             // Already due (allowed lateness): Flink's trigger fires on the element itself.
-            emit(keyTag, keyId, start, end, sessions.find(keyId, start, keyTag));
+            emit(keyTag, keyId, start, end, entry);
         }
     }
 
@@ -286,9 +257,8 @@ public final class SessionWindowOperator implements WindowOperator
         final int keyTag, final long keyId, final long start, final int entry, final long newEnd, final long value,
         final long watermarkMs)
     {
-        final int valueOffset = sessions.valueOffset(entry);
-        final long oldEnd = sessions.buffer().getLong(valueOffset + END_OFFSET);
-        layout.add(sessions.buffer(), valueOffset + ACCUMULATOR_OFFSET, value);
+        final long oldEnd = sessions.end(entry);
+        layout.add(sessions.buffer(), sessions.accumulatorOffset(entry), value);
         if (newEnd == oldEnd)
         {
             if (oldEnd - 1 <= watermarkMs)
@@ -309,8 +279,8 @@ public final class SessionWindowOperator implements WindowOperator
         final int keyTag, final long keyId, final long start, final int entry, final long oldEnd, final long newEnd,
         final long watermarkMs)
     {
-        sessions.buffer().putLong(sessions.valueOffset(entry) + END_OFFSET, newEnd);
-        sessions.aux(entry, 0);
+        sessions.end(entry, newEnd);
+        sessions.firings(entry, 0);
         if (oldEnd - 1 <= watermarkMs)
         {
             if (newEnd - 1 > watermarkMs)
@@ -326,67 +296,8 @@ public final class SessionWindowOperator implements WindowOperator
 
     private void emit(final int keyTag, final long keyId, final long start, final long end, final int entry)
     {
-        final int firing = sessions.aux(entry);
-        sessions.aux(entry, firing + 1);
-        output.result(keyTag, keyId, start, end, sessions.buffer(), sessions.valueOffset(entry) + ACCUMULATOR_OFFSET, firing);
-    }
-
-    private void link(final int keyTag, final long keyId, final long previous, final long start)
-    {
-        if (previous == NONE)
-        {
-            int head = heads.find(keyId, 0, keyTag);
-            if (head == OffHeapTable.NOT_FOUND)
-            {
-                head = heads.insert(keyId, 0, keyTag);
-            }
-            heads.buffer().putLong(heads.valueOffset(head), start);
-        }
-        else
-        {
-            final int entry = sessions.find(keyId, previous, keyTag);
-            sessions.buffer().putLong(sessions.valueOffset(entry) + NEXT_OFFSET, start);
-        }
-    }
-
-    private void unlink(final int keyTag, final long keyId, final long start, final int entry)
-    {
-        final long next = sessions.buffer().getLong(sessions.valueOffset(entry) + NEXT_OFFSET);
-        sessions.removeAt(entry);
-
-        final int head = heads.find(keyId, 0, keyTag);
-        final long headStart = heads.buffer().getLong(heads.valueOffset(head));
-        if (headStart == start)
-        {
-            if (next == NONE)
-            {
-                heads.removeAt(head);
-            }
-            else
-            {
-                heads.buffer().putLong(heads.valueOffset(head), next);
-            }
-            return;
-        }
-        long previous = headStart;
-        long current = nextOf(keyTag, keyId, previous);
-        while (current != start)
-        {
-            previous = current;
-            current = nextOf(keyTag, keyId, current);
-        }
-        final int previousEntry = sessions.find(keyId, previous, keyTag);
-        sessions.buffer().putLong(sessions.valueOffset(previousEntry) + NEXT_OFFSET, next);
-    }
-
-    private long head(final int keyTag, final long keyId)
-    {
-        final int head = heads.find(keyId, 0, keyTag);
-        return head == OffHeapTable.NOT_FOUND ? NONE : heads.buffer().getLong(heads.valueOffset(head));
-    }
-
-    private long nextOf(final int keyTag, final long keyId, final long start)
-    {
-        return sessions.buffer().getLong(sessions.valueOffset(sessions.find(keyId, start, keyTag)) + NEXT_OFFSET);
+        final int firing = sessions.firings(entry);
+        sessions.firings(entry, firing + 1);
+        output.result(keyTag, keyId, start, end, sessions.buffer(), sessions.accumulatorOffset(entry), firing);
     }
 }
