@@ -2,8 +2,7 @@ package io.sluice.window;
 
 import io.sluice.state.OffHeapTable;
 import io.sluice.state.StateReader;
-import io.sluice.state.StateWriter;
-import org.agrona.concurrent.UnsafeBuffer;
+import io.sluice.testing.SavedState;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -104,14 +103,10 @@ class SessionListTest
 
     private static SessionList savedAndRestored(final SessionList sessions)
     {
-        final StateWriter writer = new StateWriter(256);
-        sessions.saveTo(writer);
-        final byte[] state = new byte[writer.length()];
-        writer.buffer().getBytes(0, state);
-        writer.close();
+        final StateReader saved = SavedState.readerOf(sessions::saveTo);
         sessions.close();
         final SessionList restored = new SessionList(Long.BYTES, 1);
-        restored.restoreFrom(new StateReader(new UnsafeBuffer(state), 0, state.length, "test"));
+        restored.restoreFrom(saved);
         return restored;
     }
 }

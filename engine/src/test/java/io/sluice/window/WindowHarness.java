@@ -5,8 +5,7 @@ import io.sluice.Aggregates;
 import io.sluice.WindowSpec;
 import io.sluice.state.KeyDictionary;
 import io.sluice.state.StateReader;
-import io.sluice.state.StateWriter;
-import org.agrona.concurrent.UnsafeBuffer;
+import io.sluice.testing.SavedState;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -104,14 +103,10 @@ public final class WindowHarness implements AutoCloseable
     /** Saves the operator's state and goes on with a new operator restored from it, as recovery would. */
     public WindowHarness checkpointAndRestore()
     {
-        final StateWriter writer = new StateWriter(256);
-        operator.saveTo(writer);
-        final byte[] state = new byte[writer.length()];
-        writer.buffer().getBytes(0, state);
-        writer.close();
+        final StateReader saved = SavedState.readerOf(operator::saveTo);
         operator.close();
         operator = operatorFactory.apply(out);
-        operator.restoreFrom(new StateReader(new UnsafeBuffer(state), 0, state.length, "harness checkpoint"));
+        operator.restoreFrom(saved);
         return this;
     }
 
