@@ -91,7 +91,7 @@ public final class SessionWindowOperator implements WindowOperator
         {
             if (newStart >= current)
             {
-                extendInPlace(keyTag, keyId, current, entry, Math.max(currentEnd, newEnd), value, watermarkMs);
+                extendInPlace(keyTag, keyId, current, entry, currentEnd, Math.max(currentEnd, newEnd), value, watermarkMs);
                 return;
             }
         }
@@ -100,16 +100,15 @@ public final class SessionWindowOperator implements WindowOperator
         int mergedCount = 0;
         long mergedEnd = Math.max(currentEnd, newEnd);
         mergedStarts[mergedCount++] = current;
-        while (afterRun != NONE && afterRun <= newEnd)
+        for (int merged = entry; afterRun != NONE && afterRun <= newEnd; afterRun = sessions.next(merged))
         {
             if (mergedCount == mergedStarts.length)
             {
                 mergedStarts = java.util.Arrays.copyOf(mergedStarts, mergedCount << 1);
             }
             mergedStarts[mergedCount++] = afterRun;
-            final int merged = sessions.find(keyTag, keyId, afterRun);
+            merged = sessions.following(keyTag, keyId, merged);
             mergedEnd = Math.max(mergedEnd, sessions.end(merged));
-            afterRun = sessions.next(merged);
         }
 
         layout.clear(scratch, 0);
@@ -254,10 +253,9 @@ public final class SessionWindowOperator implements WindowOperator
 
     /** The event falls in one session and does not move its start: update it where it is. */
     private void extendInPlace(
-        final int keyTag, final long keyId, final long start, final int entry, final long newEnd, final long value,
-        final long watermarkMs)
+        final int keyTag, final long keyId, final long start, final int entry, final long oldEnd, final long newEnd,
+        final long value, final long watermarkMs)
     {
-        final long oldEnd = sessions.end(entry);
         layout.add(sessions.buffer(), sessions.accumulatorOffset(entry), value);
         if (newEnd == oldEnd)
         {
