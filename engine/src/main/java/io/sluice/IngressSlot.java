@@ -21,6 +21,11 @@ final class IngressSlot
     static final int CHECKPOINT = 3;
     /** A status query for one key's live windows, answered by the shard that owns the key. Never journaled. */
     static final int QUERY = 4;
+    /**
+     * Nothing: a slot recovery claimed ahead of the records it read (slots are claimed in blocks) and had no
+     * record left for. Shards skip it. Never journaled.
+     */
+    static final int PADDING = 5;
 
     int type;
     int pipeline;

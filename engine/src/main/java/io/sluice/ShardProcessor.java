@@ -134,6 +134,9 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
                 onCheckpointBarrier(slot.checkpointId);
                 break;
 
+            case IngressSlot.PADDING:
+                break;
+
             case IngressSlot.END_OF_INPUT:
                 for (int p = 0; p < operators.length; p++)
                 {

@@ -17,6 +17,8 @@ final class BenchFlags
     static final String ADD_OPENS_REFLECT = "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED";
     static final String ADD_OPENS_IO = "--add-opens=java.base/java.io=ALL-UNNAMED";
     static final String ADD_OPENS_UTIL = "--add-opens=java.base/java.util=ALL-UNNAMED";
+    /** Journal readers checksum records in place with it (see RawMemoryCrc32c). */
+    static final String ADD_OPENS_ZIP = "--add-opens=java.base/java.util.zip=ALL-UNNAMED";
     static final String NO_ANALYTICS = "-Dchronicle.analytics.disable=true";
     static final String NO_BOUNDS_CHECKS = "-Dagrona.disable.bounds.checks=true";
 

@@ -50,7 +50,7 @@ import java.util.concurrent.atomic.AtomicLong;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {BenchFlags.ADD_EXPORTS_MISC, BenchFlags.ADD_EXPORTS_NIO, BenchFlags.HEAP, BenchFlags.NO_BOUNDS_CHECKS,
     BenchFlags.ADD_EXPORTS_REF, BenchFlags.ADD_EXPORTS_UNSAFE, BenchFlags.ADD_OPENS_LANG, BenchFlags.ADD_OPENS_REFLECT,
-    BenchFlags.ADD_OPENS_IO, BenchFlags.ADD_OPENS_UTIL, BenchFlags.NO_ANALYTICS})
+    BenchFlags.ADD_OPENS_IO, BenchFlags.ADD_OPENS_UTIL, BenchFlags.ADD_OPENS_ZIP, BenchFlags.NO_ANALYTICS})
 @State(Scope.Benchmark)
 public class EndToEndBenchmark
 {

@@ -22,7 +22,7 @@ class BenchFlagsTest
         final String flags = matcher.group(1);
         for (final String flag : new String[]{BenchFlags.ADD_EXPORTS_MISC, BenchFlags.ADD_EXPORTS_NIO,
             BenchFlags.ADD_EXPORTS_REF, BenchFlags.ADD_EXPORTS_UNSAFE, BenchFlags.ADD_OPENS_LANG, BenchFlags.ADD_OPENS_REFLECT,
-            BenchFlags.ADD_OPENS_IO, BenchFlags.ADD_OPENS_UTIL, BenchFlags.NO_ANALYTICS})
+            BenchFlags.ADD_OPENS_IO, BenchFlags.ADD_OPENS_UTIL, BenchFlags.ADD_OPENS_ZIP, BenchFlags.NO_ANALYTICS})
         {
             assertTrue(flags.contains(flag), flag + " is in the root pom's sluice.jvm.flags");
         }

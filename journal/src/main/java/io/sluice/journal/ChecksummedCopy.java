@@ -10,9 +10,9 @@ import java.util.zip.CRC32C;
 /**
  * A record (or a whole journal document) copied into memory of our own, and CRC32C computed there. {@code CRC32C.update(ByteBuffer)}
  * on a direct buffer is the JDK's intrinsic and allocates nothing, but it needs a {@code ByteBuffer}, which
- * Chronicle's mapped memory and an address-backed {@code UnsafeBuffer} are not; copying a record of a few
- * dozen bytes costs less than the checksum, and needs no {@code --add-opens} (which Agrona's
- * address-based CRC32C does).
+ * Chronicle's mapped memory and an address-backed {@code UnsafeBuffer} are not. Appends copy records of
+ * our own buffers this way; readers do so only without {@code --add-opens java.base/java.util.zip}, which
+ * lets them checksum the mapped file in place ({@link RawMemoryCrc32c}).
  */
 final class ChecksummedCopy
 {

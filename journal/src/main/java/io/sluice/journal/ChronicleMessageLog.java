@@ -227,6 +227,12 @@ final class ChronicleMessageLog implements MessageLog
         return new TailerReader(queue.createTailer());
     }
 
+    /** A reader that copies each document before checksumming it, as one does without java.util.zip opened: for tests. */
+    Reader readerCopyingDocuments()
+    {
+        return new TailerReader(queue.createTailer(), false);
+    }
+
     public void close()
     {
         if (document != null && !readOnly)
@@ -314,7 +320,10 @@ final class ChronicleMessageLog implements MessageLog
     private final class TailerReader implements Reader
     {
         private final ExcerptTailer tailer;
-        private final ChecksummedCopy documentCopy = new ChecksummedCopy();
+        private final boolean checksumsInPlace;
+        // The loaded document: the mapped file itself when records are checksummed in place, else a copy of it.
+        private final UnsafeBuffer loaded = new UnsafeBuffer(0, 0);
+        private final ChecksummedCopy documentCopy;
         private int documentCycle;
         private long documentPosition;
         private long documentFirstRecord;
@@ -324,7 +333,19 @@ final class ChronicleMessageLog implements MessageLog
 
         TailerReader(final ExcerptTailer tailer)
         {
+            this(tailer, RawMemoryCrc32c.available());
+        }
+
+        /** @param checksumsInPlace false to copy each document before checksumming its records (tests). */
+        TailerReader(final ExcerptTailer tailer, final boolean checksumsInPlace)
+        {
             this.tailer = tailer;
+            this.checksumsInPlace = checksumsInPlace;
+            this.documentCopy = checksumsInPlace ? null : new ChecksummedCopy();
+            // Chronicle checks on every document that the reading thread is the tailer's owner: an eighth of a
+            // replay's reading time. A reader is used by one thread at a time (MessageLog.Reader); which one may
+            // change, as when a recovery hands the engine over.
+            tailer.singleThreadedCheckDisabled(true);
         }
 
         /**
@@ -385,11 +406,12 @@ final class ChronicleMessageLog implements MessageLog
                     return false;
                 }
             }
-            final UnsafeBuffer copy = documentCopy.copy();
+            final UnsafeBuffer loaded = this.loaded;
             final int length = recordLength();
             final long index = indexOf(recordNumber);
-            final int computed = documentCopy.checksum(recordOffset + LENGTH_BYTES, length);
-            final int stored = copy.getInt(recordOffset + LENGTH_BYTES + length);
+            final int computed = checksumsInPlace ? RawMemoryCrc32c.compute(loaded.addressOffset() + recordOffset + LENGTH_BYTES, length) :
+                documentCopy.checksum(recordOffset + LENGTH_BYTES, length);
+            final int stored = loaded.getInt(recordOffset + LENGTH_BYTES + length);
             if (stored != computed)
             {
                 throw new JournalDamagedException(name, index, "CRC32C " + Integer.toHexString(computed) +
@@ -398,7 +420,7 @@ final class ChronicleMessageLog implements MessageLog
             final int messageOffset = recordOffset + LENGTH_BYTES;
             recordOffset += FRAMING_BYTES + length;
             recordNumber++;
-            handler.onMessage(index, copy, messageOffset, length);
+            handler.onMessage(index, loaded, messageOffset, length);
             return true;
         }
 
@@ -412,7 +434,11 @@ final class ChronicleMessageLog implements MessageLog
             return rollCycle.toIndex(documentCycle, documentFirstRecord + recordInDocument);
         }
 
-        /** Copies the tailer's next document in; @return false at the end of the log. */
+        /**
+         * Loads the tailer's next document: in place, or copied in. @return false at the end of the log.
+         * In place, the document stays readable after its context closes until the tailer's next document
+         * (the tailer keeps its mapping until it moves on), and the records are read before that.
+         */
         boolean loadDocument()
         {
             try (DocumentContext document = tailer.readingDocument())
@@ -430,8 +456,17 @@ final class ChronicleMessageLog implements MessageLog
                         " bytes, too short for one record");
                 }
                 documentPosition = bytes.readPosition();
-                documentCopy.copyDocument(bytes.addressForRead(documentPosition), (int)length);
-                documentFirstRecord = documentCopy.copy().getLong(0);
+                final long address = bytes.addressForRead(documentPosition);
+                if (checksumsInPlace)
+                {
+                    loaded.wrap(address, (int)length);
+                }
+                else
+                {
+                    documentCopy.copyDocument(address, (int)length);
+                    loaded.wrap(documentCopy.copy(), 0, (int)length);
+                }
+                documentFirstRecord = loaded.getLong(0);
                 documentLength = (int)length;
                 recordOffset = FIRST_RECORD_BYTES;
                 recordNumber = 0;
@@ -464,7 +499,7 @@ final class ChronicleMessageLog implements MessageLog
         /** The length of the record at the reader's offset, checked against the document's bounds. */
         private int recordLength()
         {
-            final int length = documentCopy.copy().getInt(recordOffset);
+            final int length = loaded.getInt(recordOffset);
             if (length < 0 || length > documentLength - recordOffset - FRAMING_BYTES)
             {
                 throw new JournalDamagedException(name, indexOf(recordNumber),

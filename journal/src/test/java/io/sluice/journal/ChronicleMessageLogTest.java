@@ -1,13 +1,17 @@
 package io.sluice.journal;
 
 import io.sluice.storage.Durability;
+import io.sluice.storage.JournalDamagedException;
 import io.sluice.storage.MessageLog;
 import net.openhft.chronicle.queue.RollCycles;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +19,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Batches of messages as Chronicle documents: indexes, visibility at commit, seeking into a batch, reopening. */
@@ -115,6 +120,52 @@ class ChronicleMessageLogTest
             assertTrue(log.documentPositionInFile(log.lastIndex()) > log.documentPositionInFile(log.lastIndex() - count + 1),
                 "the batch spans several documents");
         }
+    }
+
+    @Test
+    void readersInPlaceAndCopyingReadTheSameRecordsAndBothRefuseAChangedByte() throws IOException
+    {
+        assertTrue(RawMemoryCrc32c.available(), "the build's JVM flags open java.util.zip, so readers checksum in place");
+        final Path path = directory.resolve("log");
+        final List<Long> indexes = appendInBatches(path, 3_000, new SplittableRandom(3), 500);
+        try (ChronicleMessageLog log = open(path))
+        {
+            final List<Long> inPlace = readIndexesAndValues(log.reader());
+            assertEquals(2 * indexes.size(), inPlace.size());
+            assertEquals(inPlace, readIndexesAndValues(log.readerCopyingDocuments()));
+
+            final long damaged = indexes.get(1_234);
+            try (FileChannel file = FileChannel.open(log.cycleFile(RollCycles.FAST_DAILY.toCycle(damaged)), StandardOpenOption.WRITE))
+            {
+                file.write(ByteBuffer.wrap(new byte[]{(byte)0x5A}), log.messagePositionInFile(damaged) + 3);
+            }
+            for (final MessageLog.Reader reader : List.of(log.reader(), log.readerCopyingDocuments()))
+            {
+                final JournalDamagedException refused = assertThrows(JournalDamagedException.class, () -> readIndexesAndValues(reader));
+                assertTrue(refused.getMessage().contains("CRC32C"), refused.getMessage());
+                assertEquals(damaged, refused.index());
+            }
+        }
+    }
+
+    /** Each record's index and value, in order, with its framing checked. */
+    private static List<Long> readIndexesAndValues(final MessageLog.Reader reader)
+    {
+        final List<Long> read = new ArrayList<>();
+        try (reader)
+        {
+            while (reader.next((index, buffer, offset, length) ->
+            {
+                final long value = buffer.getLong(offset);
+                assertEquals(~value, buffer.getLong(offset + 8));
+                read.add(index);
+                read.add(value);
+            }))
+            {
+                // read on
+            }
+        }
+        return read;
     }
 
     private List<Long> appendInBatches(final Path path, final int count, final SplittableRandom random, final int maxBatch)
