@@ -1,18 +1,17 @@
 package io.sluice.journal;
 
 import org.agrona.BitUtil;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * A record (or a whole journal document) copied into memory of our own, and CRC32C computed there. {@code CRC32C.update(ByteBuffer)}
- * on a direct buffer is the JDK's intrinsic and allocates nothing, but it needs a {@code ByteBuffer}, which
- * Chronicle's mapped memory and an address-backed {@code UnsafeBuffer} are not. Appends copy records of
- * our own buffers this way; readers do so only without {@code --add-opens java.base/java.util.zip}, which
- * lets them checksum the mapped file in place ({@link RawMemoryCrc32c}).
+ * A journal document copied into memory of our own, and CRC32C computed there: how a reader checks records
+ * when it cannot checksum the mapped file in place ({@link RawMemoryCrc32c} unavailable, without
+ * {@code --add-opens java.base/java.util.zip}). {@code CRC32C.update(ByteBuffer)} on a direct buffer is the
+ * JDK's intrinsic and allocates nothing, but it needs a {@code ByteBuffer}, which Chronicle's mapped memory
+ * is not.
  */
 final class ChecksummedCopy
 {
@@ -20,41 +19,6 @@ final class ChecksummedCopy
     private ByteBuffer bytes = ByteBuffer.allocateDirect(256);
     private final UnsafeBuffer view = new UnsafeBuffer(bytes);
     private final UnsafeBuffer mapped = new UnsafeBuffer(0, 0);
-
-    /** Copies {@code length} bytes and returns their CRC32C; the copy is then {@link #copy()}. */
-    int copyFrom(final DirectBuffer source, final int offset, final int length)
-    {
-        ensureCapacity(length);
-        // Records are a few dozen bytes: a word loop beats the call into Unsafe.copyMemory.
-        final int words = length & ~7;
-        for (int i = 0; i < words; i += 8)
-        {
-            view.putLong(i, source.getLong(offset + i));
-        }
-        for (int i = words; i < length; i++)
-        {
-            view.putByte(i, source.getByte(offset + i));
-        }
-        return checksum(length);
-    }
-
-    /** True if the CRC32C of the buffer's bytes can be taken in place: it wraps a direct {@code ByteBuffer}. */
-    static boolean checksumsInPlace(final DirectBuffer source)
-    {
-        final ByteBuffer backing = source.byteBuffer();
-        return backing != null && backing.isDirect();
-    }
-
-    /** The CRC32C of bytes of a buffer for which {@link #checksumsInPlace} holds, without copying them. */
-    int checksumInPlace(final DirectBuffer source, final int offset, final int length)
-    {
-        final ByteBuffer backing = source.byteBuffer();
-        final int start = source.wrapAdjustment() + offset;
-        backing.limit(start + length).position(start);
-        crc.reset();
-        crc.update(backing);
-        return (int)crc.getValue();
-    }
 
     /** Copies a whole journal document in from raw memory (a mapped journal file), without checksumming it. */
     void copyDocument(final long address, final int length)
@@ -77,11 +41,6 @@ final class ChecksummedCopy
     UnsafeBuffer copy()
     {
         return view;
-    }
-
-    private int checksum(final int length)
-    {
-        return checksum(0, length);
     }
 
     private void ensureCapacity(final int length)

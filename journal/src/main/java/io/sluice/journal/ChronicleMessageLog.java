@@ -60,7 +60,7 @@ final class ChronicleMessageLog implements MessageLog
     private static final int CHECKSUM_BYTES = 4;
     private static final int FRAMING_BYTES = LENGTH_BYTES + CHECKSUM_BYTES;
 
-    private final ChecksummedCopy appendCopy = new ChecksummedCopy();
+    private final StagedDocument staged = new StagedDocument();
     private final SingleChronicleQueue queue;
     private final RollCycle rollCycle;
     private final String name;
@@ -70,11 +70,9 @@ final class ChronicleMessageLog implements MessageLog
     private final DateTimeFormatter cycleNames;
     private ExcerptAppender appender;
     private Thread appenderThread;
-    // The batch being written: its open document, where the document started and how many records it holds.
+    // The batch being written: its open document (its records staged until it closes) and how many records it holds.
     // The cycle stays that of the last document after it closes; nextRecord is the number its cycle's next record gets.
     private DocumentContext document;
-    private Bytes<?> documentBytes;
-    private long documentStart;
     private int documentCycle = Integer.MIN_VALUE;
     private long documentFirstRecord;
     private int documentRecords;
@@ -122,25 +120,9 @@ final class ChronicleMessageLog implements MessageLog
         {
             openDocument();
         }
-        final Bytes<?> bytes = documentBytes;
-        // The engine's encoders write into direct buffers: checksum and copy from there, without a copy of our own.
-        final int checksum;
-        final long from;
-        if (ChecksummedCopy.checksumsInPlace(buffer))
-        {
-            checksum = appendCopy.checksumInPlace(buffer, offset, length);
-            from = buffer.addressOffset() + offset;
-        }
-        else
-        {
-            checksum = appendCopy.copyFrom(buffer, offset, length);
-            from = appendCopy.copy().addressOffset();
-        }
-        bytes.writeInt(length);
-        bytes.unsafeWrite(from, length);
-        bytes.writeInt(checksum);
+        staged.add(buffer, offset, length);
         final long index = rollCycle.toIndex(documentCycle, documentFirstRecord + documentRecords);
-        if (++documentRecords == MAX_RECORDS_PER_DOCUMENT || bytes.writePosition() - documentStart >= MAX_DOCUMENT_BYTES)
+        if (++documentRecords == MAX_RECORDS_PER_DOCUMENT || staged.length() >= MAX_DOCUMENT_BYTES)
         {
             closeDocument();
         }
@@ -268,10 +250,8 @@ final class ChronicleMessageLog implements MessageLog
             nextRecord = documentCycle == Integer.MIN_VALUE ? recordsBefore(document.index()) : 0;
             documentCycle = cycle;
         }
-        documentBytes = document.wire().bytes();
-        documentStart = documentBytes.writePosition();
         documentFirstRecord = nextRecord;
-        documentBytes.writeLong(documentFirstRecord);
+        staged.reset(documentFirstRecord);
         documentRecords = 0;
     }
 
@@ -279,8 +259,8 @@ final class ChronicleMessageLog implements MessageLog
     {
         final DocumentContext closing = document;
         document = null;
-        documentBytes = null;
         nextRecord = documentFirstRecord + documentRecords;
+        closing.wire().bytes().unsafeWrite(staged.address(), staged.length());
         closing.close();
         toucher.afterAppend(appender.cycle(), appender.wire().bytes().writePosition());
     }
