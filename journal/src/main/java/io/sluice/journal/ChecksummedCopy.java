@@ -4,18 +4,16 @@ import org.agrona.BitUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
-import java.util.zip.CRC32C;
 
 /**
  * A journal document copied into memory of our own, and CRC32C computed there: how a reader checks records
  * when it cannot checksum the mapped file in place ({@link RawMemoryCrc32c} unavailable, without
- * {@code --add-opens java.base/java.util.zip}). {@code CRC32C.update(ByteBuffer)} on a direct buffer is the
- * JDK's intrinsic and allocates nothing, but it needs a {@code ByteBuffer}, which Chronicle's mapped memory
- * is not.
+ * {@code --add-opens java.base/java.util.zip}): {@link ByteBufferCrc32c} needs a {@code ByteBuffer}, which
+ * Chronicle's mapped memory is not.
  */
 final class ChecksummedCopy
 {
-    private final CRC32C crc = new CRC32C();
+    private final ByteBufferCrc32c crc = new ByteBufferCrc32c();
     private ByteBuffer bytes = ByteBuffer.allocateDirect(256);
     private final UnsafeBuffer view = new UnsafeBuffer(bytes);
     private final UnsafeBuffer mapped = new UnsafeBuffer(0, 0);
@@ -31,10 +29,7 @@ final class ChecksummedCopy
     /** The CRC32C of {@code length} bytes of the copy, from {@code offset}. */
     int checksum(final int offset, final int length)
     {
-        bytes.limit(offset + length).position(offset);
-        crc.reset();
-        crc.update(bytes);
-        return (int)crc.getValue();
+        return crc.of(bytes, offset, length);
     }
 
     /** The last copy; valid until the next. */

@@ -55,10 +55,10 @@ final class ChronicleMessageLog implements MessageLog
     /** A batch's document is closed at this many records or bytes even if the batch goes on. */
     static final int MAX_RECORDS_PER_DOCUMENT = 1024;
     static final int MAX_DOCUMENT_BYTES = 64 * 1024;
-    private static final int FIRST_RECORD_BYTES = 8;
-    private static final int LENGTH_BYTES = 4;
-    private static final int CHECKSUM_BYTES = 4;
-    private static final int FRAMING_BYTES = LENGTH_BYTES + CHECKSUM_BYTES;
+    static final int FIRST_RECORD_BYTES = 8;
+    static final int LENGTH_BYTES = 4;
+    static final int CHECKSUM_BYTES = 4;
+    static final int FRAMING_BYTES = LENGTH_BYTES + CHECKSUM_BYTES;
 
     private final StagedDocument staged = new StagedDocument();
     private final SingleChronicleQueue queue;

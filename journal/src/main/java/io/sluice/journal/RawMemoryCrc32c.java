@@ -1,5 +1,6 @@
 package io.sluice.journal;
 
+import org.agrona.BufferUtil;
 import org.agrona.checksum.Crc32c;
 
 import java.nio.ByteBuffer;
@@ -43,7 +44,7 @@ final class RawMemoryCrc32c
             }
             final CRC32C expected = new CRC32C();
             expected.update(sample.duplicate());
-            final long address = new org.agrona.concurrent.UnsafeBuffer(sample).addressOffset();
+            final long address = BufferUtil.address(sample);
             return Crc32c.INSTANCE.compute(address, 0, sample.capacity()) == (int)expected.getValue();
         }
         catch (final LinkageError | RuntimeException unavailable)

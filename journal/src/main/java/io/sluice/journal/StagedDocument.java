@@ -5,7 +5,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
-import java.util.zip.CRC32C;
 
 /**
  * The journal document being written, framed and checksummed in memory of our own, then copied into the
@@ -15,15 +14,18 @@ import java.util.zip.CRC32C;
  *   [ number of its first record, 8 bytes ][ length, 4 ][ message ][ CRC32C, 4 ][ length, 4 ][ message ] ...
  * </pre>
  *
+ * The layout is {@link ChronicleMessageLog}'s, whose readers take it apart.
+ *
  * Why: each of Chronicle's writes checks that the journal is open and that its position lies in the mapped
  * chunk; writing a record's length, message and checksum as three writes cost more than checksumming it.
  * Staged, a document is one write whatever its number of records.
  */
 final class StagedDocument
 {
-    private static final int INITIAL_BYTES = 64 * 1024 + 1024;
+    /** A full document and a record of up to 1 KB beyond it (the record that fills it): larger records grow it. */
+    private static final int INITIAL_BYTES = ChronicleMessageLog.MAX_DOCUMENT_BYTES + 1024;
 
-    private final CRC32C crc = new CRC32C();
+    private final ByteBufferCrc32c crc = new ByteBufferCrc32c();
     private ByteBuffer bytes = ByteBuffer.allocateDirect(INITIAL_BYTES);
     private final UnsafeBuffer view = new UnsafeBuffer(bytes);
     private int length;
@@ -32,19 +34,19 @@ final class StagedDocument
     void reset(final long firstRecord)
     {
         view.putLong(0, firstRecord);
-        length = Long.BYTES;
+        length = ChronicleMessageLog.FIRST_RECORD_BYTES;
     }
 
     /** Frames the message as the next record, with the CRC32C of its bytes. */
     void add(final DirectBuffer message, final int offset, final int messageLength)
     {
-        final int recordStart = length;
-        ensureCapacity(recordStart + messageLength + 2 * Integer.BYTES);
+        final int messageStart = length + ChronicleMessageLog.LENGTH_BYTES;
+        ensureCapacity(length + ChronicleMessageLog.FRAMING_BYTES + messageLength);
         final UnsafeBuffer view = this.view;
-        view.putInt(recordStart, messageLength);
-        view.putBytes(recordStart + Integer.BYTES, message, offset, messageLength);
-        view.putInt(recordStart + Integer.BYTES + messageLength, checksum(recordStart + Integer.BYTES, messageLength));
-        length = recordStart + messageLength + 2 * Integer.BYTES;
+        view.putInt(length, messageLength);
+        view.putBytes(messageStart, message, offset, messageLength);
+        view.putInt(messageStart + messageLength, checksum(messageStart, messageLength));
+        length += ChronicleMessageLog.FRAMING_BYTES + messageLength;
     }
 
     /** Bytes staged, from the first record number to the last record's checksum. */
@@ -65,10 +67,7 @@ final class StagedDocument
         {
             return RawMemoryCrc32c.compute(view.addressOffset() + offset, count);
         }
-        bytes.limit(offset + count).position(offset);
-        crc.reset();
-        crc.update(bytes);
-        return (int)crc.getValue();
+        return crc.of(bytes, offset, count);
     }
 
     private void ensureCapacity(final int required)
