@@ -113,7 +113,8 @@ public final class OperatorLap implements LongUnaryOperator, AutoCloseable
         dictionary.close();
     }
 
-    private static long[] events(final int keyCount)
+    /** The events every lap runs: (time, key, value) triples, the same for a given key count. */
+    static long[] events(final int keyCount)
     {
         final SplittableRandom random = new SplittableRandom(7);
         final long[] events = new long[EVENTS * 3];

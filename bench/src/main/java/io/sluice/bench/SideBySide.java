@@ -21,12 +21,16 @@ import java.util.function.LongUnaryOperator;
  *
  * Arguments: window (as {@link WindowUpdateBenchmark#window}), keys, rounds of 1 M events each (the first
  * quarter is warm-up), and two shaded benchmark jars. Prints each build's median rate and the median of
- * the per-round ratio second / first. Both jars must hold {@link OperatorLap}: for a build from before it came
+ * the per-round ratio second / first. Either jar may be given as {@code bare}, with the window
+ * {@code tumbling}: the bare algorithm ({@link BareTumblingKernel}), which shows how far the engine is from
+ * what this machine allows. Both jars must hold {@link OperatorLap}: for a build from before it came
  * in, copy it into that checkout's bench module and build there.
  */
 public final class SideBySide
 {
     private static final long EVENTS_PER_ROUND = 1_000_000;
+    /** In place of a jar: {@link BareTumblingKernel}, the ceiling the machine sets for tumbling windows. */
+    private static final String BARE = "bare";
 
     private SideBySide()
     {
@@ -65,6 +69,14 @@ public final class SideBySide
 
     private static LongUnaryOperator lap(final String jar, final String window, final int keys) throws Exception
     {
+        if (BARE.equals(jar))
+        {
+            if (!"tumbling".equals(window))
+            {
+                throw new IllegalArgumentException("'" + BARE + "' is the bare tumbling algorithm: use it with the window 'tumbling'");
+            }
+            return new BareTumblingKernel(keys);
+        }
         // The platform loader as parent: nothing of Sluice or its libraries is shared between the two builds.
         final URLClassLoader loader = new URLClassLoader(new URL[] {Paths.get(jar).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
         return (LongUnaryOperator)loader.loadClass(OperatorLap.class.getName())

@@ -86,14 +86,10 @@ public final class AccumulatorLayout
     {
         buffer.putLong(offset + COUNT_OFFSET, buffer.getLong(offset + COUNT_OFFSET) + 1);
         buffer.putLong(offset + SUM_OFFSET, buffer.getLong(offset + SUM_OFFSET) + value);
-        if (value < buffer.getLong(offset + MIN_OFFSET))
-        {
-            buffer.putLong(offset + MIN_OFFSET, value);
-        }
-        if (value > buffer.getLong(offset + MAX_OFFSET))
-        {
-            buffer.putLong(offset + MAX_OFFSET, value);
-        }
+        // Stores without branches: with a few values per window, whether one is a new minimum or maximum
+        // is a coin the branch predictor cannot call, and the line is being written anyway.
+        buffer.putLong(offset + MIN_OFFSET, Math.min(buffer.getLong(offset + MIN_OFFSET), value));
+        buffer.putLong(offset + MAX_OFFSET, Math.max(buffer.getLong(offset + MAX_OFFSET), value));
         for (int i = 0; i < customs.length; i++)
         {
             customs[i].add(buffer, offset + customOffsets[i], value);
