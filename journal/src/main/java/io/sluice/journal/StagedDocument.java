@@ -25,10 +25,26 @@ final class StagedDocument
     /** A full document and a record of up to 1 KB beyond it (the record that fills it): larger records grow it. */
     private static final int INITIAL_BYTES = ChronicleMessageLog.MAX_DOCUMENT_BYTES + 1024;
 
+    private final boolean checksumInPlace;
     private final ByteBufferCrc32c crc = new ByteBufferCrc32c();
     private ByteBuffer bytes = ByteBuffer.allocateDirect(INITIAL_BYTES);
     private final UnsafeBuffer view = new UnsafeBuffer(bytes);
     private int length;
+
+    StagedDocument()
+    {
+        this(RawMemoryCrc32c.available());
+    }
+
+    /** @param checksumInPlace CRC32C over raw memory, which needs the build's java.util.zip opening; else through a ByteBuffer. */
+    StagedDocument(final boolean checksumInPlace)
+    {
+        if (checksumInPlace && !RawMemoryCrc32c.available())
+        {
+            throw new IllegalStateException("in-place checksums need --add-opens=java.base/java.util.zip=ALL-UNNAMED");
+        }
+        this.checksumInPlace = checksumInPlace;
+    }
 
     /** Starts a new document whose first record has the given number within its cycle. */
     void reset(final long firstRecord)
@@ -63,7 +79,7 @@ final class StagedDocument
 
     private int checksum(final int offset, final int count)
     {
-        if (RawMemoryCrc32c.available())
+        if (checksumInPlace)
         {
             return RawMemoryCrc32c.compute(view.addressOffset() + offset, count);
         }
