@@ -65,6 +65,10 @@ final class ChronicleMessageLog implements MessageLog
     private final RollCycle rollCycle;
     private final String name;
     private final boolean syncing;
+    // Whether a document was written since the last sync: a commit with nothing new to make durable
+    // (a batch of slots that journal nothing) costs no msync.
+    private boolean unsynced;
+    private long syncs;
     private final boolean readOnly;
     private final PageToucher toucher;
     private final DateTimeFormatter cycleNames;
@@ -139,10 +143,18 @@ final class ChronicleMessageLog implements MessageLog
         {
             closeDocument();
         }
-        if (syncing && appender != null)
+        if (syncing && unsynced)
         {
             appender.sync();
+            unsynced = false;
+            syncs++;
         }
+    }
+
+    /** How many times {@link #commit} has flushed the journal to disk: for tests. */
+    long syncs()
+    {
+        return syncs;
     }
 
     /**
@@ -262,6 +274,7 @@ final class ChronicleMessageLog implements MessageLog
         nextRecord = documentFirstRecord + documentRecords;
         closing.wire().bytes().unsafeWrite(staged.address(), staged.length());
         closing.close();
+        unsynced = true;
         toucher.afterAppend(appender.cycle(), appender.wire().bytes().writePosition());
     }
 

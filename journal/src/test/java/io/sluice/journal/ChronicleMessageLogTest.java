@@ -60,6 +60,36 @@ class ChronicleMessageLogTest
     }
 
     @Test
+    void syncModeFlushesOncePerCommitThatWroteSomethingAndNeverForAnEmptyOne()
+    {
+        try (ChronicleMessageLog log = new ChronicleMessageLog(directory, RollCycles.FAST_DAILY, Durability.SYNC))
+        {
+            log.commit();
+            assertEquals(0, log.syncs(), "nothing written yet");
+
+            append(log, 1);
+            append(log, 2);
+            log.commit();
+            assertEquals(1, log.syncs(), "one flush for the batch");
+
+            log.commit();
+            log.commit();
+            assertEquals(1, log.syncs(), "commits with nothing new flush nothing");
+
+            append(log, 3);
+            log.commit();
+            assertEquals(2, log.syncs());
+            assertEquals(List.of(1L, 2L, 3L), readAll(log, MessageLog.NO_INDEX));
+        }
+        try (ChronicleMessageLog log = open(directory.resolve("default")))
+        {
+            append(log, 1);
+            log.commit();
+            assertEquals(0, log.syncs(), "the default durability leaves flushing to the page cache");
+        }
+    }
+
+    @Test
     void seekFindsEveryRecordInsideItsBatchAndNoRecordBeyondTheEnd()
     {
         final List<Long> indexes = appendInBatches(directory, 2_000, new SplittableRandom(7), 300);
