@@ -48,7 +48,11 @@ public final class BareTumblingKernel implements LongUnaryOperator
         allocate(Integer.highestOneBit(Math.max(16, keyCount * 2) - 1) << 1); // as the operator's table starts
     }
 
-    /** Runs the next {@code count} events, as {@link OperatorLap#run} does. */
+    /**
+     * Runs the next {@code count} events, as {@link OperatorLap#run} does. The loop is a copy of that one,
+     * not shared with it: a shared driver would reach the window code through a virtual call, which is
+     * part of what the engine adds and the bare algorithm must not have.
+     */
     public void run(final long count)
     {
         final long[] events = this.events;
@@ -110,13 +114,13 @@ public final class BareTumblingKernel implements LongUnaryOperator
             final long slotKey = slots[at];
             if (slotKey == 0)
             {
-                if (++size > maxSize)
+                if (size >= maxSize)
                 {
-                    grow(); // as the operator's table does, past 60% full
-                    size--;
+                    grow(); // as the operator's table does, past 60% full; then probe the grown table
                     onElement(timeMs, key, value);
                     return;
                 }
+                size++;
                 slots[at] = key + 1;
                 slots[at + 1] = index;
                 slots[at + 2] = 1;

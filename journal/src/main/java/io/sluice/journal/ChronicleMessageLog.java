@@ -65,10 +65,6 @@ final class ChronicleMessageLog implements MessageLog
     private final RollCycle rollCycle;
     private final String name;
     private final boolean syncing;
-    // Whether a document was written since the last sync: a commit with nothing new to make durable
-    // (a batch of slots that journal nothing) costs no msync.
-    private boolean unsynced;
-    private long syncs;
     private final boolean readOnly;
     private final PageToucher toucher;
     private final DateTimeFormatter cycleNames;
@@ -81,6 +77,10 @@ final class ChronicleMessageLog implements MessageLog
     private long documentFirstRecord;
     private int documentRecords;
     private long nextRecord;
+    // Whether a document was written since the last sync: a commit with nothing new to make durable
+    // (a batch of slots that journal nothing) costs no msync.
+    private boolean unsynced;
+    private long syncs;
 
     ChronicleMessageLog(final Path directory, final RollCycle rollCycle, final Durability durability)
     {

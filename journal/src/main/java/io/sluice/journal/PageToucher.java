@@ -20,8 +20,8 @@ import java.util.function.IntFunction;
  *
  * Why: on the machines Sluice is measured on, the first write to a fresh page of a memory-mapped file costs
  * about 6 µs (page allocation, zeroing, block reservation, and the hypervisor backing the page), which is
- * about 120 ns of every 80-byte record: more than the rest of the append. Once another mapping has faulted
- * the page in, the writer's own fault costs well under 1 µs. Chronicle's own pretoucher is in its
+ * about 120 ns of every 80-byte record: more than the rest of the append. Once the page is in the page
+ * cache, the writer's own fault costs well under 1 µs. Chronicle's own pretoucher is in its
  * enterprise edition only.
  *
  * <p>The toucher only reads, sixteen pages at a time with a positional read ({@code pread}), which puts the
