@@ -21,6 +21,8 @@ final class BenchFlags
     static final String ADD_OPENS_ZIP = "--add-opens=java.base/java.util.zip=ALL-UNNAMED";
     static final String NO_ANALYTICS = "-Dchronicle.analytics.disable=true";
     static final String NO_BOUNDS_CHECKS = "-Dagrona.disable.bounds.checks=true";
+    /** Room for off-heap window state at a million keys (sliding 10 s / 1 s: about 620 MB), beyond the default. */
+    static final String DIRECT_MEMORY = "-XX:MaxDirectMemorySize=8g";
 
     private BenchFlags()
     {

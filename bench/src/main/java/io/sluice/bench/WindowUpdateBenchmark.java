@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {BenchFlags.ADD_EXPORTS_MISC, BenchFlags.ADD_EXPORTS_NIO, BenchFlags.HEAP, BenchFlags.NO_BOUNDS_CHECKS,
-    "-XX:MaxDirectMemorySize=8g"})
+    BenchFlags.DIRECT_MEMORY})
 @State(Scope.Thread)
 public class WindowUpdateBenchmark
 {
