@@ -5,6 +5,8 @@ import io.sluice.codecs.EndOfInputEncoder;
 import io.sluice.codecs.InputEventDecoder;
 import io.sluice.codecs.InputEventEncoder;
 import io.sluice.codecs.KeyKind;
+import io.sluice.codecs.LongKeyEventDecoder;
+import io.sluice.codecs.LongKeyEventEncoder;
 import io.sluice.codecs.MessageHeaderDecoder;
 import io.sluice.codecs.MessageHeaderEncoder;
 import io.sluice.codecs.TickDecoder;
@@ -24,6 +26,12 @@ import java.nio.ByteBuffer;
  * slot (event, tick or end of input), with the sequencer's clock, so that replaying the records through
  * the same stamping gives the same watermarks, idle partitions included. A record's index in the log is
  * the input's identity.
+ *
+ * <p>The clock is the log's stamp ({@link MessageLog#stamp(long)}): the sequencer reads it once per batch,
+ * so the log stores it once per batch. An event with a long key is a {@code LongKeyEvent}, 46 bytes; one
+ * with a text key an {@code InputEvent}, which holds the key text (and the clock again). Every byte
+ * journaled costs here: each fresh page of the journal's file is a page the machine must allocate and
+ * zero, and the journaled rate went down in proportion to the bytes per event.
  */
 final class InputJournal implements AutoCloseable
 {
@@ -35,6 +43,8 @@ final class InputJournal implements AutoCloseable
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final InputEventEncoder eventEncoder = new InputEventEncoder();
     private final InputEventDecoder eventDecoder = new InputEventDecoder();
+    private final LongKeyEventEncoder longKeyEventEncoder = new LongKeyEventEncoder();
+    private final LongKeyEventDecoder longKeyEventDecoder = new LongKeyEventDecoder();
     private final TickEncoder tickEncoder = new TickEncoder();
     private final TickDecoder tickDecoder = new TickDecoder();
     private final EndOfInputEncoder endEncoder = new EndOfInputEncoder();
@@ -56,12 +66,24 @@ final class InputJournal implements AutoCloseable
     /** @return the record's index. */
     long append(final IngressSlot slot, final long ingestTimeNs)
     {
+        log.stamp(ingestTimeNs);
         final int length;
         switch (slot.type)
         {
             case IngressSlot.EVENT:
-                final boolean text = slot.keyTag == KeyTags.TEXT;
-                final int keyLength = text ? encodeKey(slot) : 0;
+                if (slot.keyTag != KeyTags.TEXT)
+                {
+                    longKeyEventEncoder.wrapAndApplyHeader(scratch, 0, headerEncoder)
+                        .eventTimeMs(slot.eventTimeMs)
+                        .value(slot.value)
+                        .keyLong(slot.keyLong)
+                        .sourcePosition(slot.sourcePosition)
+                        .partition(slot.partition)
+                        .pipelineId(slot.pipeline);
+                    length = longKeyEventEncoder.encodedLength();
+                    break;
+                }
+                final int keyLength = encodeKey(slot);
                 eventEncoder.wrapAndApplyHeader(scratch, 0, headerEncoder)
                     .eventTimeMs(slot.eventTimeMs)
                     .value(slot.value)
@@ -69,7 +91,7 @@ final class InputJournal implements AutoCloseable
                     .sourcePosition(slot.sourcePosition)
                     .partition(slot.partition)
                     .pipelineId(slot.pipeline)
-                    .keyKind(text ? KeyKind.TEXT : KeyKind.LONG)
+                    .keyKind(KeyKind.TEXT)
                     .ingestTimeNs(ingestTimeNs)
                     .putKey(keyBytes, 0, keyLength);
                 length = eventEncoder.encodedLength();
@@ -97,14 +119,29 @@ final class InputJournal implements AutoCloseable
     /**
      * Fills a slot from a record, as the publisher and the ring had filled it.
      *
+     * @param stamp the log's stamp of the record ({@link MessageLog.Reader#stamp()}).
      * @return the sequencer's clock when the record was journaled.
      * @throws IllegalStateException if the record is not one this class writes.
      */
-    long decode(final DirectBuffer buffer, final int offset, final int length, final IngressSlot slot)
+    long decode(final DirectBuffer buffer, final int offset, final int length, final long stamp, final IngressSlot slot)
     {
         headerDecoder.wrap(buffer, offset);
         switch (headerDecoder.templateId())
         {
+            case LongKeyEventDecoder.TEMPLATE_ID:
+                longKeyEventDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                slot.type = IngressSlot.EVENT;
+                slot.pipeline = longKeyEventDecoder.pipelineId();
+                slot.eventTimeMs = longKeyEventDecoder.eventTimeMs();
+                slot.value = longKeyEventDecoder.value();
+                slot.partition = longKeyEventDecoder.partition();
+                slot.sourcePosition = longKeyEventDecoder.sourcePosition();
+                slot.keyLong = longKeyEventDecoder.keyLong();
+                slot.keyTag = KeyTags.LONG;
+                slot.keyLength = 0;
+                slot.keyHash = KeyDictionary.mix(slot.keyLong);
+                return stamp;
+
             case InputEventDecoder.TEMPLATE_ID:
                 eventDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
                 slot.type = IngressSlot.EVENT;

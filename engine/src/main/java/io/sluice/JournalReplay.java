@@ -76,7 +76,7 @@ public final class JournalReplay implements AutoCloseable
             final MessageLog.MessageHandler handler = (index, buffer, offset, length) ->
             {
                 last[0] = index;
-                final long ingestTimeNs = decoder.decode(buffer, offset, length, slot);
+                final long ingestTimeNs = decoder.decode(buffer, offset, length, reader.stamp(), slot);
                 selected[0] = index >= range.fromIndex() && index <= range.toIndex() &&
                     range.selects(slot.type == IngressSlot.EVENT, slot.eventTimeMs) ? record.wrap(index, ingestTimeNs) : null;
             };

@@ -34,6 +34,7 @@ final class RecoveryReplay implements MessageLog.MessageHandler, AutoCloseable
     private final RingPoller sequencerStage;
     private final SequencerAgent sequencer;
     private final InputJournal journal;
+    private final MessageLog.Reader reader;
     private final EngineFailure failure;
     private final IdleStrategy idle;
     private final AgentRunner[] shardRunners;
@@ -49,6 +50,7 @@ final class RecoveryReplay implements MessageLog.MessageHandler, AutoCloseable
         final RingPoller sequencerStage,
         final SequencerAgent sequencer,
         final InputJournal journal,
+        final MessageLog.Reader reader,
         final ShardAgent[] shardAgents,
         final ThreadingMode threadingMode,
         final Supplier<IdleStrategy> idleStrategies,
@@ -59,6 +61,7 @@ final class RecoveryReplay implements MessageLog.MessageHandler, AutoCloseable
         this.sequencerStage = sequencerStage;
         this.sequencer = sequencer;
         this.journal = journal;
+        this.reader = reader;
         this.failure = failure;
         this.idle = idleStrategies.get();
         // As live: every shard on its own thread, or (SHARED) all of them taking turns on one.
@@ -76,7 +79,7 @@ final class RecoveryReplay implements MessageLog.MessageHandler, AutoCloseable
         final IngressSlot slot = ring.get(sequence);
         try
         {
-            sequencer.replay(slot, journal.decode(buffer, offset, length, slot), index);
+            sequencer.replay(slot, journal.decode(buffer, offset, length, reader.stamp(), slot), index);
         }
         catch (final RuntimeException e)
         {

@@ -693,7 +693,7 @@ public final class Sluice implements AutoCloseable
                         " stands at input journal index " + startAfter + ", which the journal no longer holds. Refusing to start.");
                 }
             }
-            final RecoveryReplay replay = new RecoveryReplay(ring, sequencerPoller, sequencerAgent, journal, shardAgents,
+            final RecoveryReplay replay = new RecoveryReplay(ring, sequencerPoller, sequencerAgent, journal, reader, shardAgents,
                 builder.threadingMode, builder.waitStrategy::newIdleStrategy, failure, agentErrors);
             try (replay)
             {

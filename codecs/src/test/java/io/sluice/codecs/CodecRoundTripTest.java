@@ -62,6 +62,26 @@ class CodecRoundTripTest
     }
 
     @Test
+    void shouldRoundTripLongKeyEventInItsFortySixBytes()
+    {
+        final LongKeyEventEncoder encoder = new LongKeyEventEncoder();
+        encoder.wrapAndApplyHeader(buffer, 32, headerEncoder)
+            .eventTimeMs(-62_135_596_800_000L).value(Long.MIN_VALUE).keyLong(-1L).sourcePosition(Long.MAX_VALUE)
+            .partition(Integer.MAX_VALUE).pipelineId(65_535);
+
+        final LongKeyEventDecoder decoder = new LongKeyEventDecoder().wrapAndApplyHeader(buffer, 32, headerDecoder);
+
+        assertEquals(LongKeyEventDecoder.TEMPLATE_ID, headerDecoder.templateId());
+        assertEquals(-62_135_596_800_000L, decoder.eventTimeMs());
+        assertEquals(Long.MIN_VALUE, decoder.value());
+        assertEquals(-1L, decoder.keyLong());
+        assertEquals(Long.MAX_VALUE, decoder.sourcePosition());
+        assertEquals(Integer.MAX_VALUE, decoder.partition());
+        assertEquals(65_535, decoder.pipelineId());
+        assertEquals(46, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), "the journal's record for a long-keyed event");
+    }
+
+    @Test
     void shouldRoundTripWindowResult()
     {
         final WindowResultEncoder encoder = new WindowResultEncoder();

@@ -13,9 +13,18 @@ import org.agrona.DirectBuffer;
 public interface MessageLog extends AutoCloseable
 {
     long NO_INDEX = -1;
+    long NO_STAMP = 0;
 
     /** @return the index of the appended message. */
     long append(DirectBuffer buffer, int offset, int length);
+
+    /**
+     * Sets the stamp of the messages appended from now on: one long a log stores once for many messages (once
+     * per document in a Chronicle log) and gives back with each of them ({@link Reader#stamp()}). The input
+     * journal's stamp is the sequencer's clock, which is the same for a whole batch: stored per message, it
+     * was an eighth of every event record. A message appended before any stamp is set has {@link #NO_STAMP}.
+     */
+    void stamp(long stamp);
 
     /**
      * Ends the batch: every message appended so far becomes visible to readers, and as durable as the log's
@@ -40,6 +49,9 @@ public interface MessageLog extends AutoCloseable
 
         /** Reads the next message, if any. @return false at the end of the log. */
         boolean next(MessageHandler handler);
+
+        /** The stamp the message last read was appended under (see {@link MessageLog#stamp(long)}). */
+        long stamp();
 
         void close();
     }

@@ -30,7 +30,8 @@ import java.time.format.DateTimeFormatter;
  * paid once per batch instead of once per message.
  *
  * <pre>
- *   document:  [ Chronicle header ][ number of its first record, 8 bytes ][ record ][ record ] ...
+ *   document:  [ Chronicle header ][ FORMAT_MARK | number of its first record, 8 bytes ][ stamp, 8 ][ CRC32C of those 16, 4 ]
+ *              [ record ][ record ] ...
  *   record:    [ length, 4 bytes ][ message bytes ][ CRC32C of them, 4 bytes ]
  *   index:     rollCycle.toIndex(cycle, number of the record in its cycle)
  * </pre>
@@ -38,7 +39,8 @@ import java.time.format.DateTimeFormatter;
  * Records are numbered 0, 1, 2... within each roll cycle, whatever the batches were, so a message's index
  * has the form and the value Chronicle's own index would give it with one document per message: the same
  * input gets the same indexes in every run, however the ring happened to batch it. Finding a record by
- * index is a binary search over the cycle's documents, by their first record numbers.
+ * index is a binary search over the cycle's documents, by their first record numbers. A document's stamp
+ * ({@link #stamp(long)}) is the one its records were appended under: a new stamp starts a new document.
  *
  * A batch becomes visible to readers, all at once, at {@link #commit()} (or when its document is full).
  * Chronicle's header tells a complete document from one a dead writer left unfinished, which readers never
@@ -55,7 +57,15 @@ final class ChronicleMessageLog implements MessageLog
     /** A batch's document is closed at this many records or bytes even if the batch goes on. */
     static final int MAX_RECORDS_PER_DOCUMENT = 1024;
     static final int MAX_DOCUMENT_BYTES = 64 * 1024;
-    static final int FIRST_RECORD_BYTES = 8;
+    /**
+     * Set in every document's first record number: documents written before stamps had none, and their
+     * second word is a record, not a stamp, so a reader refuses them by name rather than misread them.
+     */
+    static final long FORMAT_MARK = 1L << 62;
+    static final int STAMP_OFFSET = 8;
+    static final int HEADER_CHECKSUM_OFFSET = 16;
+    /** First record number, stamp, and the checksum of both. */
+    static final int HEADER_BYTES = 20;
     static final int LENGTH_BYTES = 4;
     static final int CHECKSUM_BYTES = 4;
     static final int FRAMING_BYTES = LENGTH_BYTES + CHECKSUM_BYTES;
@@ -77,6 +87,7 @@ final class ChronicleMessageLog implements MessageLog
     private long documentFirstRecord;
     private int documentRecords;
     private long nextRecord;
+    private long stamp = NO_STAMP;
     // Whether a document was written since the last sync: a commit with nothing new to make durable
     // (a batch of slots that journal nothing) costs no msync.
     private boolean unsynced;
@@ -131,6 +142,19 @@ final class ChronicleMessageLog implements MessageLog
             closeDocument();
         }
         return index;
+    }
+
+    /** A new stamp closes the open document, whose records keep the stamp they were appended under. */
+    public void stamp(final long stamp)
+    {
+        if (stamp != this.stamp)
+        {
+            if (document != null)
+            {
+                closeDocument();
+            }
+            this.stamp = stamp;
+        }
     }
 
     /**
@@ -263,7 +287,7 @@ final class ChronicleMessageLog implements MessageLog
             documentCycle = cycle;
         }
         documentFirstRecord = nextRecord;
-        staged.reset(documentFirstRecord);
+        staged.reset(documentFirstRecord | FORMAT_MARK, stamp);
         documentRecords = 0;
     }
 
@@ -320,6 +344,7 @@ final class ChronicleMessageLog implements MessageLog
         private int documentCycle;
         private long documentPosition;
         private long documentFirstRecord;
+        private long documentStamp;
         private int documentLength;
         private int recordOffset;
         private int recordNumber;
@@ -417,6 +442,11 @@ final class ChronicleMessageLog implements MessageLog
             return true;
         }
 
+        public long stamp()
+        {
+            return documentStamp;
+        }
+
         public void close()
         {
             tailer.close();
@@ -443,7 +473,7 @@ final class ChronicleMessageLog implements MessageLog
                 final Bytes<?> bytes = document.wire().bytes();
                 final long length = bytes.readRemaining();
                 documentCycle = rollCycle.toCycle(document.index());
-                if (length < FIRST_RECORD_BYTES + FRAMING_BYTES || length > Integer.MAX_VALUE)
+                if (length < HEADER_BYTES + FRAMING_BYTES || length > Integer.MAX_VALUE)
                 {
                     throw new JournalDamagedException(name, document.index(), "a journal document of " + length +
                         " bytes, too short for one record");
@@ -459,9 +489,25 @@ final class ChronicleMessageLog implements MessageLog
                     documentCopy.copyDocument(address, (int)length);
                     loaded.wrap(documentCopy.copy(), 0, (int)length);
                 }
-                documentFirstRecord = loaded.getLong(0);
+                final long markedFirstRecord = loaded.getLong(0);
+                if ((markedFirstRecord & FORMAT_MARK) == 0)
+                {
+                    throw new JournalDamagedException(name, document.index(), "a journal document without the format mark of " +
+                        "stamped documents: written by an earlier Sluice, whose version must read it");
+                }
+                final int computed = checksumsInPlace ? RawMemoryCrc32c.compute(address, HEADER_CHECKSUM_OFFSET) :
+                    documentCopy.checksum(0, HEADER_CHECKSUM_OFFSET);
+                final int stored = loaded.getInt(HEADER_CHECKSUM_OFFSET);
+                if (stored != computed)
+                {
+                    throw new JournalDamagedException(name, document.index(), "a journal document header (first record " +
+                        "number and stamp) with CRC32C " + Integer.toHexString(computed) + ", but " +
+                        Integer.toHexString(stored) + " stored with it");
+                }
+                documentFirstRecord = markedFirstRecord & ~FORMAT_MARK;
+                documentStamp = loaded.getLong(STAMP_OFFSET);
                 documentLength = (int)length;
-                recordOffset = FIRST_RECORD_BYTES;
+                recordOffset = HEADER_BYTES;
                 recordNumber = 0;
                 // Each earlier document of the cycle holds at most MAX_RECORDS_PER_DOCUMENT records.
                 if (documentFirstRecord < 0 ||

@@ -11,7 +11,8 @@ import java.nio.ByteBuffer;
  * journal in one write when it closes.
  *
  * <pre>
- *   [ number of its first record, 8 bytes ][ length, 4 ][ message ][ CRC32C, 4 ][ length, 4 ][ message ] ...
+ *   [ marked number of its first record, 8 bytes ][ stamp, 8 ][ CRC32C of both, 4 ]
+ *   [ length, 4 ][ message ][ CRC32C, 4 ][ length, 4 ][ message ] ...
  * </pre>
  *
  * The layout is {@link ChronicleMessageLog}'s, whose readers take it apart.
@@ -46,11 +47,13 @@ final class StagedDocument
         this.checksumInPlace = checksumInPlace;
     }
 
-    /** Starts a new document whose first record has the given number within its cycle. */
-    void reset(final long firstRecord)
+    /** Starts a new document: its first record's number within its cycle (format-marked), and its records' stamp. */
+    void reset(final long markedFirstRecord, final long stamp)
     {
-        view.putLong(0, firstRecord);
-        length = ChronicleMessageLog.FIRST_RECORD_BYTES;
+        view.putLong(0, markedFirstRecord);
+        view.putLong(ChronicleMessageLog.STAMP_OFFSET, stamp);
+        view.putInt(ChronicleMessageLog.HEADER_CHECKSUM_OFFSET, checksum(0, ChronicleMessageLog.HEADER_CHECKSUM_OFFSET));
+        length = ChronicleMessageLog.HEADER_BYTES;
     }
 
     /** Frames the message as the next record, with the CRC32C of its bytes. */

@@ -178,6 +178,91 @@ class ChronicleMessageLogTest
         }
     }
 
+    @Test
+    void everyRecordReadsBackTheStampItWasAppendedUnderWhereverReadingStarts()
+    {
+        // The stamp changes at most batches' start and once inside some; the first batch has none set.
+        final SplittableRandom random = new SplittableRandom(5);
+        final List<Long> indexes = new ArrayList<>();
+        final List<Long> stamps = new ArrayList<>();
+        try (ChronicleMessageLog log = open(directory))
+        {
+            long stamp = MessageLog.NO_STAMP;
+            for (int batch = 0; batch < 30; batch++)
+            {
+                final int size = 1 + random.nextInt(2_500);
+                for (int i = 0; i < size; i++)
+                {
+                    if ((i == 0 && batch > 0 && batch % 5 != 2) || (i == size / 2 && batch % 7 == 3))
+                    {
+                        stamp = random.nextLong();
+                        log.stamp(stamp);
+                    }
+                    indexes.add(append(log, indexes.size()));
+                    stamps.add(stamp);
+                }
+                log.commit();
+            }
+        }
+        try (ChronicleMessageLog log = open(directory))
+        {
+            assertEquals(stamps, readStamps(log, MessageLog.NO_INDEX));
+            for (int probe = 0; probe < 100; probe++)
+            {
+                final int i = random.nextInt(indexes.size());
+                assertEquals(stamps.subList(i, stamps.size()), readStamps(log, indexes.get(i)), "read from record " + i);
+            }
+        }
+    }
+
+    @Test
+    void aDocumentWhoseHeaderChangedOrThatLacksTheFormatMarkIsRefusedByBothReaders() throws IOException
+    {
+        final Path path = directory.resolve("log");
+        final List<Long> indexes = appendInBatches(path, 3_000, new SplittableRandom(9), 500);
+        final long record = indexes.get(2_000);
+        try (ChronicleMessageLog log = open(path);
+             FileChannel file = FileChannel.open(log.cycleFile(RollCycles.FAST_DAILY.toCycle(record)), StandardOpenOption.READ,
+                 StandardOpenOption.WRITE))
+        {
+            final long header = log.documentPositionInFile(record);
+            final ByteBuffer stampByte = ByteBuffer.allocate(1);
+            file.read(stampByte, header + ChronicleMessageLog.STAMP_OFFSET + 2);
+            file.write(ByteBuffer.wrap(new byte[]{(byte)(stampByte.get(0) ^ 0x10)}), header + ChronicleMessageLog.STAMP_OFFSET + 2);
+            assertRefused(log, "header");
+
+            // As a document written before stamps reads: its first record number has no mark (bit 62, in byte 7).
+            file.write(ByteBuffer.wrap(new byte[]{0}), header + 7);
+            assertRefused(log, "earlier Sluice");
+        }
+    }
+
+    private static void assertRefused(final ChronicleMessageLog log, final String reason)
+    {
+        for (final MessageLog.Reader reader : List.of(log.reader(), log.readerCopyingDocuments()))
+        {
+            final JournalDamagedException refused = assertThrows(JournalDamagedException.class, () -> readIndexesAndValues(reader));
+            assertTrue(refused.getMessage().contains(reason), refused.getMessage());
+        }
+    }
+
+    private static List<Long> readStamps(final MessageLog log, final long from)
+    {
+        final List<Long> stamps = new ArrayList<>();
+        try (MessageLog.Reader reader = log.reader())
+        {
+            if (from != MessageLog.NO_INDEX)
+            {
+                assertTrue(reader.seek(from), "record " + from + " found");
+            }
+            while (reader.next((index, buffer, offset, length) -> { }))
+            {
+                stamps.add(reader.stamp());
+            }
+        }
+        return stamps;
+    }
+
     /** Each record's index and value, in order, with its framing checked. */
     private static List<Long> readIndexesAndValues(final MessageLog.Reader reader)
     {

@@ -47,7 +47,7 @@ class StagedDocumentTest
 
     private static StagedDocument stage(final StagedDocument document, final List<byte[]> messages)
     {
-        document.reset(123_456_789L);
+        document.reset(123_456_789L | ChronicleMessageLog.FORMAT_MARK, -987_654_321_000L);
         final UnsafeBuffer source = new UnsafeBuffer(new byte[ChronicleMessageLog.MAX_DOCUMENT_BYTES * 4]);
         for (final byte[] message : messages)
         {
@@ -62,8 +62,14 @@ class StagedDocumentTest
     private static byte[] parse(final StagedDocument document, final List<byte[]> messages)
     {
         final UnsafeBuffer staged = new UnsafeBuffer(document.address(), document.length());
-        assertEquals(123_456_789L, staged.getLong(0), "the first record's number");
-        int at = ChronicleMessageLog.FIRST_RECORD_BYTES;
+        assertEquals(123_456_789L | ChronicleMessageLog.FORMAT_MARK, staged.getLong(0), "the first record's marked number");
+        assertEquals(-987_654_321_000L, staged.getLong(ChronicleMessageLog.STAMP_OFFSET), "the stamp");
+        final CRC32C header = new CRC32C();
+        final byte[] headerBytes = new byte[ChronicleMessageLog.HEADER_CHECKSUM_OFFSET];
+        staged.getBytes(0, headerBytes);
+        header.update(headerBytes);
+        assertEquals((int)header.getValue(), staged.getInt(ChronicleMessageLog.HEADER_CHECKSUM_OFFSET), "the header's checksum");
+        int at = ChronicleMessageLog.HEADER_BYTES;
         for (int i = 0; i < messages.size(); i++)
         {
             final byte[] expected = messages.get(i);
