@@ -9,6 +9,8 @@ import io.sluice.codecs.LongKeyEventDecoder;
 import io.sluice.codecs.LongKeyEventEncoder;
 import io.sluice.codecs.MessageHeaderDecoder;
 import io.sluice.codecs.MessageHeaderEncoder;
+import io.sluice.codecs.PlainLongKeyEventDecoder;
+import io.sluice.codecs.PlainLongKeyEventEncoder;
 import io.sluice.codecs.TickDecoder;
 import io.sluice.codecs.TickEncoder;
 import io.sluice.record.CharArraySequence;
@@ -28,7 +30,8 @@ import java.nio.ByteBuffer;
  * the input's identity.
  *
  * <p>The clock is the log's stamp ({@link MessageLog#stamp(long)}): the sequencer reads it once per batch,
- * so the log stores it once per batch. An event with a long key is a {@code LongKeyEvent}, 46 bytes; one
+ * so the log stores it once per batch. An event with a long key is a {@code PlainLongKeyEvent} of 34 bytes
+ * on partition 0 without a source position (a plain publish), else a {@code LongKeyEvent} of 46; one
  * with a text key an {@code InputEvent}, which holds the key text (and the clock again). Every byte
  * journaled costs here: each fresh page of the journal's file is a page the machine must allocate and
  * zero, and the journaled rate went down in proportion to the bytes per event.
@@ -45,6 +48,8 @@ final class InputJournal implements AutoCloseable
     private final InputEventDecoder eventDecoder = new InputEventDecoder();
     private final LongKeyEventEncoder longKeyEventEncoder = new LongKeyEventEncoder();
     private final LongKeyEventDecoder longKeyEventDecoder = new LongKeyEventDecoder();
+    private final PlainLongKeyEventEncoder plainLongKeyEventEncoder = new PlainLongKeyEventEncoder();
+    private final PlainLongKeyEventDecoder plainLongKeyEventDecoder = new PlainLongKeyEventDecoder();
     private final TickEncoder tickEncoder = new TickEncoder();
     private final TickDecoder tickDecoder = new TickDecoder();
     private final EndOfInputEncoder endEncoder = new EndOfInputEncoder();
@@ -71,30 +76,18 @@ final class InputJournal implements AutoCloseable
         switch (slot.type)
         {
             case IngressSlot.EVENT:
-                if (slot.keyTag != KeyTags.TEXT)
+                if (slot.keyTag == KeyTags.TEXT)
                 {
-                    longKeyEventEncoder.wrapAndApplyHeader(scratch, 0, headerEncoder)
-                        .eventTimeMs(slot.eventTimeMs)
-                        .value(slot.value)
-                        .keyLong(slot.keyLong)
-                        .sourcePosition(slot.sourcePosition)
-                        .partition(slot.partition)
-                        .pipelineId(slot.pipeline);
-                    length = longKeyEventEncoder.encodedLength();
-                    break;
+                    length = encodeTextKeyEvent(slot, ingestTimeNs);
                 }
-                final int keyLength = encodeKey(slot);
-                eventEncoder.wrapAndApplyHeader(scratch, 0, headerEncoder)
-                    .eventTimeMs(slot.eventTimeMs)
-                    .value(slot.value)
-                    .keyLong(slot.keyLong)
-                    .sourcePosition(slot.sourcePosition)
-                    .partition(slot.partition)
-                    .pipelineId(slot.pipeline)
-                    .keyKind(KeyKind.TEXT)
-                    .ingestTimeNs(ingestTimeNs)
-                    .putKey(keyBytes, 0, keyLength);
-                length = eventEncoder.encodedLength();
+                else if (slot.partition == 0 && slot.sourcePosition == Sluice.NO_POSITION)
+                {
+                    length = encodePlainLongKeyEvent(slot);
+                }
+                else
+                {
+                    length = encodeLongKeyEvent(slot);
+                }
                 break;
 
             case IngressSlot.TICK:
@@ -128,6 +121,17 @@ final class InputJournal implements AutoCloseable
         headerDecoder.wrap(buffer, offset);
         switch (headerDecoder.templateId())
         {
+            case PlainLongKeyEventDecoder.TEMPLATE_ID:
+                plainLongKeyEventDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                slot.type = IngressSlot.EVENT;
+                slot.pipeline = plainLongKeyEventDecoder.pipelineId();
+                slot.eventTimeMs = plainLongKeyEventDecoder.eventTimeMs();
+                slot.value = plainLongKeyEventDecoder.value();
+                slot.partition = 0;
+                slot.sourcePosition = Sluice.NO_POSITION;
+                longKey(slot, plainLongKeyEventDecoder.keyLong());
+                return stamp;
+
             case LongKeyEventDecoder.TEMPLATE_ID:
                 longKeyEventDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
                 slot.type = IngressSlot.EVENT;
@@ -136,10 +140,7 @@ final class InputJournal implements AutoCloseable
                 slot.value = longKeyEventDecoder.value();
                 slot.partition = longKeyEventDecoder.partition();
                 slot.sourcePosition = longKeyEventDecoder.sourcePosition();
-                slot.keyLong = longKeyEventDecoder.keyLong();
-                slot.keyTag = KeyTags.LONG;
-                slot.keyLength = 0;
-                slot.keyHash = KeyDictionary.mix(slot.keyLong);
+                longKey(slot, longKeyEventDecoder.keyLong());
                 return stamp;
 
             case InputEventDecoder.TEMPLATE_ID:
@@ -161,9 +162,7 @@ final class InputJournal implements AutoCloseable
                 }
                 else
                 {
-                    slot.keyTag = KeyTags.LONG;
-                    slot.keyLength = 0;
-                    slot.keyHash = KeyDictionary.mix(slot.keyLong);
+                    longKey(slot, slot.keyLong);
                 }
                 return ingestTimeNs;
 
@@ -187,6 +186,53 @@ final class InputJournal implements AutoCloseable
     public void close()
     {
         log.close();
+    }
+
+    private int encodePlainLongKeyEvent(final IngressSlot slot)
+    {
+        plainLongKeyEventEncoder.wrapAndApplyHeader(scratch, 0, headerEncoder)
+            .eventTimeMs(slot.eventTimeMs)
+            .value(slot.value)
+            .keyLong(slot.keyLong)
+            .pipelineId(slot.pipeline);
+        return plainLongKeyEventEncoder.encodedLength();
+    }
+
+    private int encodeLongKeyEvent(final IngressSlot slot)
+    {
+        longKeyEventEncoder.wrapAndApplyHeader(scratch, 0, headerEncoder)
+            .eventTimeMs(slot.eventTimeMs)
+            .value(slot.value)
+            .keyLong(slot.keyLong)
+            .sourcePosition(slot.sourcePosition)
+            .partition(slot.partition)
+            .pipelineId(slot.pipeline);
+        return longKeyEventEncoder.encodedLength();
+    }
+
+    /** Text keys keep the original InputEvent, with the key's UTF-8 bytes (and the clock, which the stamp repeats). */
+    private int encodeTextKeyEvent(final IngressSlot slot, final long ingestTimeNs)
+    {
+        final int keyLength = encodeKey(slot);
+        eventEncoder.wrapAndApplyHeader(scratch, 0, headerEncoder)
+            .eventTimeMs(slot.eventTimeMs)
+            .value(slot.value)
+            .keyLong(slot.keyLong)
+            .sourcePosition(slot.sourcePosition)
+            .partition(slot.partition)
+            .pipelineId(slot.pipeline)
+            .keyKind(KeyKind.TEXT)
+            .ingestTimeNs(ingestTimeNs)
+            .putKey(keyBytes, 0, keyLength);
+        return eventEncoder.encodedLength();
+    }
+
+    private static void longKey(final IngressSlot slot, final long key)
+    {
+        slot.keyLong = key;
+        slot.keyTag = KeyTags.LONG;
+        slot.keyLength = 0;
+        slot.keyHash = KeyDictionary.mix(key);
     }
 
     private int encodeKey(final IngressSlot slot)

@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The sequencer's clock, which recovery replays partition idleness by, is journaled once per batch as the
- * log's stamp: every event, long- or text-keyed, must read back the clock of its own batch, from wherever
- * a reader starts (in this package for the engine's hand-driven duty cycles and test clock).
+ * log's stamp, and events in the shortest record their shape allows: every event, in each of the three
+ * record shapes, must read back its own fields and the clock of its own batch, from wherever a reader
+ * starts (in this package for the engine's hand-driven duty cycles and test clock).
  */
 class JournaledClockTest
 {
@@ -25,11 +26,12 @@ class JournaledClockTest
     Path directory;
 
     @Test
-    void everyEventReadsBackTheClockOfItsBatchWhereverReadingStarts() throws Exception
+    void everyEventReadsBackItsFieldsAndTheClockOfItsBatchWhereverReadingStarts() throws Exception
     {
         final CachedNanoClock clock = new CachedNanoClock();
         final SplittableRandom random = new SplittableRandom(17);
         final List<Long> clocks = new ArrayList<>();
+        final List<String> events = new ArrayList<>();
         try (Sluice sluice = Sluice.builder()
             .nanoClock(clock)
             .ringSize(4096)
@@ -42,17 +44,24 @@ class JournaledClockTest
             {
                 // Negative clocks too; some batches longer than a journal document holds (1024 records).
                 clock.update(-3_000_000_000L + batch * 987_654_321L);
-                final int events = 1 + random.nextInt(1_800);
-                for (int i = 0; i < events; i++)
+                final int batchSize = 1 + random.nextInt(1_800);
+                for (int i = 0; i < batchSize; i++)
                 {
-                    final long eventTimeMs = batch * 1_000L + i;
+                    final long eventTimeMs = batch * 1_000L + i - 500;
+                    final long value = random.nextLong();
+                    final int partition = random.nextInt(5) == 0 ? 1 : 0;
+                    final long position = random.nextBoolean() ? Sluice.NO_POSITION : events.size() * 10L;
                     if (random.nextInt(4) == 0)
                     {
-                        sluice.publish(pipeline, 0, eventTimeMs, "key-" + random.nextInt(50), i);
+                        final String key = "kéy-" + random.nextInt(50);
+                        sluice.publish(pipeline, partition, eventTimeMs, key, value, position);
+                        events.add(describe(partition, eventTimeMs, "text:" + key, value, position));
                     }
                     else
                     {
-                        sluice.publish(pipeline, 0, eventTimeMs, random.nextLong(50), i);
+                        final long key = random.nextLong();
+                        sluice.publish(pipeline, partition, eventTimeMs, key, value, position);
+                        events.add(describe(partition, eventTimeMs, "long:" + key, value, position));
                     }
                     clocks.add(clock.nanoTime());
                 }
@@ -65,6 +74,7 @@ class JournaledClockTest
 
         final List<Long> indexes = new ArrayList<>();
         final List<Long> read = new ArrayList<>();
+        final List<String> readEvents = new ArrayList<>();
         try (JournalReplay replay = JournalReplay.of(JournalStorage.readInputJournal(directory)))
         {
             replay.read(JournalRange.all(), record ->
@@ -73,8 +83,15 @@ class JournaledClockTest
                 {
                     indexes.add(record.index());
                     read.add(record.ingestTimeNs());
+                    readEvents.add(describe(record.partition(), record.eventTimeMs(),
+                        record.isLongKey() ? "long:" + record.keyAsLong() : "text:" + record.key(), record.value(), record.sourcePosition()));
                 }
             });
+            assertEquals(events.size(), readEvents.size());
+            for (int i = 0; i < events.size(); i++)
+            {
+                assertEquals(events.get(i), readEvents.get(i), "event " + i);
+            }
             assertSameClocks(clocks, read, "the whole journal");
             for (int probe = 0; probe < 60; probe++)
             {
@@ -85,6 +102,11 @@ class JournaledClockTest
                 assertSameClocks(clocks.subList(from, to + 1), ranged, "events " + from + " to " + to);
             }
         }
+    }
+
+    private static String describe(final int partition, final long eventTimeMs, final String key, final long value, final long position)
+    {
+        return partition + " " + eventTimeMs + " " + key + " " + value + " " + position;
     }
 
     private static void assertSameClocks(final List<Long> journaled, final List<Long> read, final String what)

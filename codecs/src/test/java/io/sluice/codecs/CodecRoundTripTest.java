@@ -82,6 +82,22 @@ class CodecRoundTripTest
     }
 
     @Test
+    void shouldRoundTripPlainLongKeyEventInItsThirtyFourBytes()
+    {
+        final PlainLongKeyEventEncoder encoder = new PlainLongKeyEventEncoder();
+        encoder.wrapAndApplyHeader(buffer, 8, headerEncoder).eventTimeMs(Long.MIN_VALUE).value(-7L).keyLong(Long.MAX_VALUE).pipelineId(3);
+
+        final PlainLongKeyEventDecoder decoder = new PlainLongKeyEventDecoder().wrapAndApplyHeader(buffer, 8, headerDecoder);
+
+        assertEquals(PlainLongKeyEventDecoder.TEMPLATE_ID, headerDecoder.templateId());
+        assertEquals(Long.MIN_VALUE, decoder.eventTimeMs());
+        assertEquals(-7L, decoder.value());
+        assertEquals(Long.MAX_VALUE, decoder.keyLong());
+        assertEquals(3, decoder.pipelineId());
+        assertEquals(34, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), "the journal's record for a plain publish");
+    }
+
+    @Test
     void shouldRoundTripWindowResult()
     {
         final WindowResultEncoder encoder = new WindowResultEncoder();
