@@ -33,8 +33,9 @@ import java.nio.ByteBuffer;
  * so the log stores it once per batch. An event with a long key is a {@code PlainLongKeyEvent} of 34 bytes
  * on partition 0 without a source position (a plain publish), else a {@code LongKeyEvent} of 46; one
  * with a text key an {@code InputEvent}, which holds the key text (and the clock again). Every byte
- * journaled costs here: each fresh page of the journal's file is a page the machine must allocate and
- * zero, and the journaled rate went down in proportion to the bytes per event.
+ * journaled costs CPU: each fresh page of the journal's file is a page the machine must allocate and zero
+ * (about 9 µs each on the machines Sluice is measured on), and in a journaled run the thread that does so
+ * ahead of the writer used as much CPU as the shard.
  */
 final class InputJournal implements AutoCloseable
 {
@@ -122,35 +123,22 @@ final class InputJournal implements AutoCloseable
         switch (headerDecoder.templateId())
         {
             case PlainLongKeyEventDecoder.TEMPLATE_ID:
-                plainLongKeyEventDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                slot.type = IngressSlot.EVENT;
-                slot.pipeline = plainLongKeyEventDecoder.pipelineId();
-                slot.eventTimeMs = plainLongKeyEventDecoder.eventTimeMs();
-                slot.value = plainLongKeyEventDecoder.value();
-                slot.partition = 0;
-                slot.sourcePosition = Sluice.NO_POSITION;
-                longKey(slot, plainLongKeyEventDecoder.keyLong());
+                final PlainLongKeyEventDecoder plain = plainLongKeyEventDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                event(slot, plain.pipelineId(), plain.eventTimeMs(), plain.value(), 0, Sluice.NO_POSITION);
+                longKey(slot, plain.keyLong());
                 return stamp;
 
             case LongKeyEventDecoder.TEMPLATE_ID:
-                longKeyEventDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                slot.type = IngressSlot.EVENT;
-                slot.pipeline = longKeyEventDecoder.pipelineId();
-                slot.eventTimeMs = longKeyEventDecoder.eventTimeMs();
-                slot.value = longKeyEventDecoder.value();
-                slot.partition = longKeyEventDecoder.partition();
-                slot.sourcePosition = longKeyEventDecoder.sourcePosition();
-                longKey(slot, longKeyEventDecoder.keyLong());
+                final LongKeyEventDecoder longKeyed = longKeyEventDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                event(slot, longKeyed.pipelineId(), longKeyed.eventTimeMs(), longKeyed.value(), longKeyed.partition(),
+                    longKeyed.sourcePosition());
+                longKey(slot, longKeyed.keyLong());
                 return stamp;
 
             case InputEventDecoder.TEMPLATE_ID:
                 eventDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                slot.type = IngressSlot.EVENT;
-                slot.pipeline = eventDecoder.pipelineId();
-                slot.eventTimeMs = eventDecoder.eventTimeMs();
-                slot.value = eventDecoder.value();
-                slot.partition = eventDecoder.partition();
-                slot.sourcePosition = eventDecoder.sourcePosition();
+                event(slot, eventDecoder.pipelineId(), eventDecoder.eventTimeMs(), eventDecoder.value(), eventDecoder.partition(),
+                    eventDecoder.sourcePosition());
                 slot.keyLong = eventDecoder.keyLong();
                 final long ingestTimeNs = eventDecoder.ingestTimeNs();
                 if (eventDecoder.keyKind() == KeyKind.TEXT)
@@ -225,6 +213,17 @@ final class InputJournal implements AutoCloseable
             .ingestTimeNs(ingestTimeNs)
             .putKey(keyBytes, 0, keyLength);
         return eventEncoder.encodedLength();
+    }
+
+    private static void event(
+        final IngressSlot slot, final int pipeline, final long eventTimeMs, final long value, final int partition, final long sourcePosition)
+    {
+        slot.type = IngressSlot.EVENT;
+        slot.pipeline = pipeline;
+        slot.eventTimeMs = eventTimeMs;
+        slot.value = value;
+        slot.partition = partition;
+        slot.sourcePosition = sourcePosition;
     }
 
     private static void longKey(final IngressSlot slot, final long key)
