@@ -427,8 +427,7 @@ final class ChronicleMessageLog implements MessageLog
             final UnsafeBuffer loaded = this.loaded;
             final int length = recordLength();
             final long index = indexOf(recordNumber);
-            final int computed = checksumsInPlace ? RawMemoryCrc32c.compute(loaded.addressOffset() + recordOffset + LENGTH_BYTES, length) :
-                documentCopy.checksum(recordOffset + LENGTH_BYTES, length);
+            final int computed = checksumOfLoaded(recordOffset + LENGTH_BYTES, length);
             final int stored = loaded.getInt(recordOffset + LENGTH_BYTES + length);
             if (stored != computed)
             {
@@ -495,8 +494,7 @@ final class ChronicleMessageLog implements MessageLog
                     throw new JournalDamagedException(name, document.index(), "a journal document without the format mark of " +
                         "stamped documents: written by an earlier Sluice, whose version must read it");
                 }
-                final int computed = checksumsInPlace ? RawMemoryCrc32c.compute(address, HEADER_CHECKSUM_OFFSET) :
-                    documentCopy.checksum(0, HEADER_CHECKSUM_OFFSET);
+                final int computed = checksumOfLoaded(0, HEADER_CHECKSUM_OFFSET);
                 final int stored = loaded.getInt(HEADER_CHECKSUM_OFFSET);
                 if (stored != computed)
                 {
@@ -518,6 +516,12 @@ final class ChronicleMessageLog implements MessageLog
                 }
                 return true;
             }
+        }
+
+        /** CRC32C of bytes of the loaded document: in the mapped file itself, or in the copy the document was checked into. */
+        private int checksumOfLoaded(final int offset, final int length)
+        {
+            return checksumsInPlace ? RawMemoryCrc32c.compute(loaded.addressOffset() + offset, length) : documentCopy.checksum(offset, length);
         }
 
         int countRecords()
