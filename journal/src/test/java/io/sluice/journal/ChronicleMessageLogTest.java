@@ -165,6 +165,7 @@ class ChronicleMessageLogTest
             assertEquals(inPlace, readIndexesAndValues(log.readerCopyingDocuments()));
 
             final long damaged = indexes.get(1_234);
+            final long documentFirst = log.documentFirstIndex(damaged);
             try (FileChannel file = FileChannel.open(log.cycleFile(RollCycles.FAST_DAILY.toCycle(damaged)), StandardOpenOption.WRITE))
             {
                 file.write(ByteBuffer.wrap(new byte[]{(byte)0x5A}), log.messagePositionInFile(damaged) + 3);
@@ -173,7 +174,7 @@ class ChronicleMessageLogTest
             {
                 final JournalDamagedException refused = assertThrows(JournalDamagedException.class, () -> readIndexesAndValues(reader));
                 assertTrue(refused.getMessage().contains("CRC32C"), refused.getMessage());
-                assertEquals(damaged, refused.index());
+                assertEquals(documentFirst, refused.index(), "named by its document's first record");
             }
         }
     }
@@ -216,7 +217,7 @@ class ChronicleMessageLogTest
     }
 
     @Test
-    void aDocumentWhoseHeaderChangedOrThatLacksTheFormatMarkIsRefusedByBothReaders() throws IOException
+    void aDocumentWhoseHeaderChangedOrWithAnotherLayoutMarkIsRefusedByBothReaders() throws IOException
     {
         final Path path = directory.resolve("log");
         final List<Long> indexes = appendInBatches(path, 3_000, new SplittableRandom(9), 500);
@@ -229,11 +230,14 @@ class ChronicleMessageLogTest
             final ByteBuffer stampByte = ByteBuffer.allocate(1);
             file.read(stampByte, header + ChronicleMessageLog.STAMP_OFFSET + 2);
             file.write(ByteBuffer.wrap(new byte[]{(byte)(stampByte.get(0) ^ 0x10)}), header + ChronicleMessageLog.STAMP_OFFSET + 2);
-            assertRefused(log, "header");
+            assertRefused(log, "CRC32C");
 
-            // As a document written before stamps reads: its first record number has no mark (bit 62, in byte 7).
+            // As a document written with a checksum per record reads: bit 62 of its first record number (in byte 7).
+            file.write(ByteBuffer.wrap(new byte[]{0x40}), header + 7);
+            assertRefused(log, "earlier Sluice (a checksum per record)");
+            // As one written before stamps reads: no mark.
             file.write(ByteBuffer.wrap(new byte[]{0}), header + 7);
-            assertRefused(log, "earlier Sluice");
+            assertRefused(log, "earlier Sluice (no stamps)");
         }
     }
 

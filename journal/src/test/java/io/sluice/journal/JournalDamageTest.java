@@ -61,17 +61,20 @@ class JournalDamageTest
     }
 
     @Test
-    void changedBytesInTheTailAreReportedByJournalAndIndexAndRefused() throws IOException
+    void changedBytesInTheTailAreReportedByJournalAndDocumentAndRefused() throws IOException
     {
         final Path copy = TestFiles.copyTree(original, temp.resolve("flipped"));
         final long damaged = checkpoint.journalIndex() + 1_000;
+        // Named by the first record of its document (its batch), the unit the checksum covers.
+        final long documentFirst = documentFirstIndex(copy, damaged);
         flipPayloadByte(copy, damaged, 9);
 
         final JournalDamagedException refused = assertThrows(JournalDamagedException.class,
             () -> CheckpointRecoveryTest.engine(copy, "tumbling").close());
-        assertEquals(damaged, refused.index(), refused.getMessage());
+        assertTrue(documentFirst <= damaged && damaged < documentFirst + ChronicleMessageLog.MAX_RECORDS_PER_DOCUMENT);
+        assertEquals(documentFirst, refused.index(), refused.getMessage());
         assertTrue(refused.getMessage().contains(copy.resolve("input").toString()) &&
-            refused.getMessage().contains("index " + damaged) && refused.getMessage().contains("CRC32C") &&
+            refused.getMessage().contains("records from index " + documentFirst) && refused.getMessage().contains("CRC32C") &&
             refused.getMessage().contains("restore the directory from a copy"), refused.getMessage());
     }
 
@@ -141,21 +144,27 @@ class JournalDamageTest
     /** Where the document (the batch) holding a record starts in its cycle file. */
     private static long documentPosition(final Path storage, final long index)
     {
-        return positionInFile(storage, index, ChronicleMessageLog::documentPositionInFile);
+        return readOffTheJournal(storage, index, ChronicleMessageLog::documentPositionInFile);
+    }
+
+    /** The first record of the document holding a record: the index its damage is reported at. */
+    static long documentFirstIndex(final Path storage, final long index)
+    {
+        return readOffTheJournal(storage, index, ChronicleMessageLog::documentFirstIndex);
     }
 
     /** Where a record's message starts in its cycle file. */
     private static long payloadPosition(final Path storage, final long index)
     {
-        return positionInFile(storage, index, ChronicleMessageLog::messagePositionInFile);
+        return readOffTheJournal(storage, index, ChronicleMessageLog::messagePositionInFile);
     }
 
-    private static long positionInFile(
-        final Path storage, final long index, final java.util.function.ToLongBiFunction<ChronicleMessageLog, Long> position)
+    private static long readOffTheJournal(
+        final Path storage, final long index, final java.util.function.ToLongBiFunction<ChronicleMessageLog, Long> query)
     {
         try (ChronicleMessageLog log = ChronicleMessageLog.readOnly(storage.resolve("input")))
         {
-            final long found = position.applyAsLong(log, index);
+            final long found = query.applyAsLong(log, index);
             assertTrue(found >= 0, "index " + index + " is in the journal");
             return found;
         }

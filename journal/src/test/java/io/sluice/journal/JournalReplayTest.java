@@ -153,7 +153,7 @@ class JournalReplayTest
     }
 
     @Test
-    void aDamagedRecordStopsTheReadAtItsIndex() throws IOException
+    void aDamagedRecordStopsTheReadAtItsDocument() throws IOException
     {
         final Path copy = TestFiles.copyTree(recorded, temp.resolve("damaged"));
         final long[] damagedIndex = {0};
@@ -167,11 +167,12 @@ class JournalReplayTest
                 }
             });
         }
+        final long documentFirst = JournalDamageTest.documentFirstIndex(copy, damagedIndex[0]);
         JournalDamageTest.flipPayloadByte(copy, damagedIndex[0], 12);
         try (JournalReplay replay = JournalReplay.of(JournalStorage.readInputJournal(copy)))
         {
             final JournalDamagedException damaged = assertThrows(JournalDamagedException.class, () -> replay.read(JournalRange.all(), r -> { }));
-            assertEquals(damagedIndex[0], damaged.index());
+            assertEquals(documentFirst, damaged.index(), "named by the first record of the damaged record's document");
         }
     }
 

@@ -13,14 +13,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Staged documents frame each record as the journal's readers expect, with the same CRC32C whether it is
- * computed over raw memory (the build's flags) or through a ByteBuffer (an embedding application without
- * them), including across the staging buffer's growth for a record larger than a document.
+ * Staged documents frame each record as the journal's readers expect and end with the same CRC32C of the
+ * whole document whether it is computed over raw memory (the build's flags) or through a ByteBuffer (an
+ * embedding application without them), including across the staging buffer's growth for a record larger
+ * than a document.
  */
 class StagedDocumentTest
 {
     @Test
-    void bothChecksumPathsFrameEveryRecordWithItsCrc32c()
+    void bothChecksumPathsFrameEveryRecordAndSealTheDocumentWithItsCrc32c()
     {
         assertTrue(RawMemoryCrc32c.available(), "the build's JVM flags open java.util.zip, so both paths are tested");
         final List<byte[]> messages = messages(new SplittableRandom(42));
@@ -55,6 +56,7 @@ class StagedDocumentTest
             source.putBytes(17, message);
             document.add(source, 17, message.length);
         }
+        document.seal();
         return document;
     }
 
@@ -64,11 +66,6 @@ class StagedDocumentTest
         final UnsafeBuffer staged = new UnsafeBuffer(document.address(), document.length());
         assertEquals(123_456_789L | ChronicleMessageLog.FORMAT_MARK, staged.getLong(0), "the first record's marked number");
         assertEquals(-987_654_321_000L, staged.getLong(ChronicleMessageLog.STAMP_OFFSET), "the stamp");
-        final CRC32C header = new CRC32C();
-        final byte[] headerBytes = new byte[ChronicleMessageLog.HEADER_CHECKSUM_OFFSET];
-        staged.getBytes(0, headerBytes);
-        header.update(headerBytes);
-        assertEquals((int)header.getValue(), staged.getInt(ChronicleMessageLog.HEADER_CHECKSUM_OFFSET), "the header's checksum");
         int at = ChronicleMessageLog.HEADER_BYTES;
         for (int i = 0; i < messages.size(); i++)
         {
@@ -77,15 +74,14 @@ class StagedDocumentTest
             final byte[] actual = new byte[expected.length];
             staged.getBytes(at + ChronicleMessageLog.LENGTH_BYTES, actual);
             assertArrayEquals(expected, actual, "bytes of record " + i);
-            final CRC32C reference = new CRC32C();
-            reference.update(expected);
-            assertEquals((int)reference.getValue(), staged.getInt(at + ChronicleMessageLog.LENGTH_BYTES + expected.length),
-                "checksum of record " + i);
-            at += ChronicleMessageLog.FRAMING_BYTES + expected.length;
+            at += ChronicleMessageLog.LENGTH_BYTES + expected.length;
         }
-        assertEquals(document.length(), at, "nothing staged beyond the last record");
         final byte[] copy = new byte[at];
         staged.getBytes(0, copy);
+        final CRC32C reference = new CRC32C();
+        reference.update(copy);
+        assertEquals((int)reference.getValue(), staged.getInt(at), "the checksum of everything before it");
+        assertEquals(document.length(), at + ChronicleMessageLog.CHECKSUM_BYTES, "nothing staged beyond the checksum");
         return copy;
     }
 }
