@@ -80,6 +80,9 @@ final class ChronicleMessageLog implements MessageLog
     private final String name;
     private final boolean syncing;
     private final boolean readOnly;
+    // Reading ahead of this log's writer: on the storage's shared thread, or on one of the log's own.
+    private final PageTouchers touchers;
+    private final boolean ownsTouchers;
     private final PageToucher toucher;
     private final DateTimeFormatter cycleNames;
     private ExcerptAppender appender;
@@ -105,19 +108,30 @@ final class ChronicleMessageLog implements MessageLog
     /** @param clock decides the cycle an append goes to; tests move it to roll files without waiting. */
     ChronicleMessageLog(final Path directory, final RollCycle rollCycle, final Durability durability, final TimeProvider clock)
     {
-        this(directory, SingleChronicleQueueBuilder.binary(directory).rollCycle(rollCycle).timeProvider(clock)
-            .syncMode(durability == Durability.SYNC ? SyncMode.SYNC : SyncMode.NONE).build(), durability == Durability.SYNC, false);
+        this(directory, rollCycle, durability, clock, null);
     }
 
-    private ChronicleMessageLog(final Path directory, final SingleChronicleQueue queue, final boolean syncing, final boolean readOnly)
+    /** @param touchers the thread reading ahead of the storage's writers, or null for one of this log's own. */
+    ChronicleMessageLog(
+        final Path directory, final RollCycle rollCycle, final Durability durability, final TimeProvider clock, final PageTouchers touchers)
+    {
+        this(directory, SingleChronicleQueueBuilder.binary(directory).rollCycle(rollCycle).timeProvider(clock)
+            .syncMode(durability == Durability.SYNC ? SyncMode.SYNC : SyncMode.NONE).build(), durability == Durability.SYNC,
+            touchers != null ? touchers : new PageTouchers("sluice-page-toucher-" + directory.getFileName()), touchers == null);
+    }
+
+    private ChronicleMessageLog(
+        final Path directory, final SingleChronicleQueue queue, final boolean syncing, final PageTouchers touchers, final boolean ownsTouchers)
     {
         this.name = directory.toString();
         this.queue = queue;
         this.rollCycle = queue.rollCycle();
         this.syncing = syncing;
-        this.readOnly = readOnly;
+        this.readOnly = touchers == null;
         this.cycleNames = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
-        this.toucher = readOnly ? null : new PageToucher(directory.getFileName().toString(), this::cycleFile);
+        this.touchers = touchers;
+        this.ownsTouchers = ownsTouchers;
+        this.toucher = readOnly ? null : touchers.add(this::cycleFile);
     }
 
     /**
@@ -126,7 +140,7 @@ final class ChronicleMessageLog implements MessageLog
      */
     static ChronicleMessageLog readOnly(final Path directory)
     {
-        return new ChronicleMessageLog(directory, SingleChronicleQueueBuilder.binary(directory).readOnly(true).build(), false, true);
+        return new ChronicleMessageLog(directory, SingleChronicleQueueBuilder.binary(directory).readOnly(true).build(), false, null, false);
     }
 
     public long append(final DirectBuffer buffer, final int offset, final int length)
@@ -272,7 +286,11 @@ final class ChronicleMessageLog implements MessageLog
         }
         if (toucher != null)
         {
-            toucher.close();
+            touchers.remove(toucher);
+        }
+        if (ownsTouchers)
+        {
+            touchers.close();
         }
         if (appender != null)
         {

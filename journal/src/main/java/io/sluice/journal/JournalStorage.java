@@ -57,6 +57,7 @@ public final class JournalStorage implements Storage
     private final List<ChronicleMessageLog> outputs = new ArrayList<>();
     private final FileCheckpointStore checkpoints;
     private final FileChannel lockChannel;
+    private final PageTouchers pageTouchers;
     private final List<String> openingWarnings = new ArrayList<>();
 
     private JournalStorage(
@@ -76,12 +77,14 @@ public final class JournalStorage implements Storage
             throw new UncheckedIOException("cannot create journal directory " + directory + ": " + e.getMessage(), e);
         }
         this.lockChannel = lockDirectory(directory);
+        this.pageTouchers = new PageTouchers("sluice-page-toucher");
         try
         {
             this.input = openLog(directory.resolve("input"), durability, clock);
         }
         catch (final RuntimeException e)
         {
+            pageTouchers.close();
             closeQuietly(lockChannel, e);
             throw e;
         }
@@ -92,7 +95,7 @@ public final class JournalStorage implements Storage
     private ChronicleMessageLog openLog(final Path queueDirectory, final Durability logDurability, final TimeProvider clock)
     {
         UnfinishedQueueFiles.setAside(queueDirectory, openingWarnings::add);
-        return new ChronicleMessageLog(queueDirectory, rollCycle, logDurability, clock);
+        return new ChronicleMessageLog(queueDirectory, rollCycle, logDurability, clock, pageTouchers);
     }
 
     private static FileChannel lockDirectory(final Path directory)
@@ -317,6 +320,7 @@ public final class JournalStorage implements Storage
         }
         finally
         {
+            pageTouchers.close();
             try
             {
                 lockChannel.close(); // releases the directory lock

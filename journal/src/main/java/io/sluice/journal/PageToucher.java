@@ -6,12 +6,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 
 /**
- * Brings the pages a journal's writer is about to fill into the page cache, from a background thread, so
- * that the writer's first touch of each page finds it already there.
+ * Brings the pages a journal's writer is about to fill into the page cache, from the background thread of
+ * {@link PageTouchers}, so that the writer's first touch of each page finds it already there.
  *
  * <pre>
  *   cycle file   [ written ......... | writer | touched ahead (AHEAD_BYTES) | not yet touched ... ]
@@ -32,37 +31,36 @@ import java.util.function.IntFunction;
  * process. A positional read past the end returns end-of-file. It is a hint: a toucher that falls behind
  * costs speed, never correctness.
  */
-final class PageToucher implements AutoCloseable
+final class PageToucher
 {
     static final long AHEAD_BYTES = 16L << 20;
     private static final int PAGE_BYTES = 4096;
     // Sixteen pages per read, as the kernel's fault-around maps sixteen per read fault of a mapping: a
     // system call per page cost a tenth of the journal's append rate.
     private static final int READ_BYTES = 16 * PAGE_BYTES;
-    // 16 MB ahead lasts over 30 ms at the fastest the journal is written here (about 450 MB/s), so waking
-    // every millisecond keeps well ahead while waking seldom enough not to disturb the engine's threads.
-    private static final long IDLE_NANOS = 1_000_000;
 
     private final IntFunction<Path> cycleFiles;
-    private final Thread thread;
-    private volatile boolean running = true;
     // The writer's place, published by the writer thread: a cycle and a byte position in its file.
     private volatile int writerCycle = Integer.MIN_VALUE;
     private volatile long writerPosition;
+    // Set by the journal closing; the touching thread then lets go of the file and says so.
+    private volatile boolean removing;
+    private volatile boolean released;
+    // Bytes brought in so far, for tests: written once per look, not per read.
+    private volatile long bytesTouched;
 
-    // The toucher thread's own state.
+    // The touching thread's own state.
     private int touchedCycle = Integer.MIN_VALUE;
     private FileChannel channel;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BYTES);
     private long touchedTo;
+    private int seenCycle = Integer.MIN_VALUE;
+    private long seenPosition;
 
     /** @param cycleFiles the file a roll cycle's records go to. */
-    PageToucher(final String name, final IntFunction<Path> cycleFiles)
+    PageToucher(final IntFunction<Path> cycleFiles)
     {
         this.cycleFiles = cycleFiles;
-        this.thread = new Thread(this::run, "sluice-page-toucher-" + name);
-        this.thread.setDaemon(true);
-        this.thread.start();
     }
 
     /** Called by the writer after each document (a batch of records): where it has written up to. */
@@ -72,47 +70,59 @@ final class PageToucher implements AutoCloseable
         writerCycle = cycle;
     }
 
-    public void close()
+    /**
+     * One look at the writer's place, from the touching thread, reading ahead of it what is not read yet.
+     *
+     * @return whether the writer had moved since the last look.
+     */
+    boolean touch()
     {
-        running = false;
-        LockSupport.unpark(thread);
+        final int cycle = writerCycle;
+        final long position = writerPosition;
+        if (cycle == Integer.MIN_VALUE)
+        {
+            return false;
+        }
+        final boolean moved = cycle != seenCycle || position != seenPosition;
+        seenCycle = cycle;
+        seenPosition = position;
         try
         {
-            thread.join(5_000);
+            touchAhead(cycle, position);
         }
-        catch (final InterruptedException e)
+        catch (final IOException | RuntimeException e)
         {
-            Thread.currentThread().interrupt();
+            // A hint only: a file rolled or deleted under us is retried at the writer's next place.
+            releaseFile();
         }
+        return moved;
+    }
+
+    void requestRemoval()
+    {
+        removing = true;
+    }
+
+    boolean removalRequested()
+    {
+        return removing;
+    }
+
+    /** From the touching thread (or any thread once it has ended): lets go of the file for good. */
+    void release()
+    {
         releaseFile();
+        released = true;
     }
 
-    /** Whether the toucher thread is still running: for tests. */
-    boolean isAlive()
+    boolean isReleased()
     {
-        return thread.isAlive();
+        return released;
     }
 
-    private void run()
+    long bytesTouched()
     {
-        while (running)
-        {
-            final int cycle = writerCycle;
-            final long position = writerPosition;
-            if (cycle != Integer.MIN_VALUE)
-            {
-                try
-                {
-                    touchAhead(cycle, position);
-                }
-                catch (final IOException | RuntimeException e)
-                {
-                    // A hint only: a file rolled or deleted under us is retried at the writer's next place.
-                    releaseFile();
-                }
-            }
-            LockSupport.parkNanos(IDLE_NANOS);
-        }
+        return bytesTouched;
     }
 
     private void touchAhead(final int cycle, final long position) throws IOException
@@ -130,8 +140,9 @@ final class PageToucher implements AutoCloseable
             touchedTo = 0;
         }
         final long limit = position + AHEAD_BYTES;
-        long page = Math.max(touchedTo, position) & -PAGE_BYTES;
-        while (page < limit && running)
+        final long from = Math.max(touchedTo, position) & -PAGE_BYTES;
+        long page = from;
+        while (page < limit && !removing)
         {
             final int read = channel.read(readBuffer.clear(), page);
             if (read <= 0)
@@ -139,6 +150,10 @@ final class PageToucher implements AutoCloseable
                 break; // the file ends here: Chronicle grows it as the writer goes, so try again later
             }
             page += (read + PAGE_BYTES - 1) & -PAGE_BYTES;
+        }
+        if (page > from)
+        {
+            bytesTouched += page - from;
         }
         touchedTo = Math.max(touchedTo, page);
     }
