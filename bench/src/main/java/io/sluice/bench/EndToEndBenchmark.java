@@ -19,6 +19,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 import io.sluice.journal.JournalStorage;
 import io.sluice.storage.Durability;
@@ -42,7 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  *
  * Throughput is the publisher's rate once the ring is full, so it is bounded by the slowest stage:
- * backpressure makes the measured rate the engine's sustainable rate.
+ * backpressure makes the measured rate the engine's sustainable rate. Each trial also prints the CPU time
+ * each thread spent per event over the measured iterations ({@link ThreadCpuPerEvent}).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -86,6 +89,9 @@ public class EndToEndBenchmark
     private int pipelineId;
     private int cursor;
     private long timeShiftMs;
+    private long published;
+    private long publishedAtIterationStart = -1;
+    private final ThreadCpuPerEvent cpu = new ThreadCpuPerEvent();
 
     @Setup(Level.Trial)
     public void setUp()
@@ -126,9 +132,30 @@ public class EndToEndBenchmark
         pipelineId = sluice.pipelineId("bench");
     }
 
+    @Setup(Level.Iteration)
+    public void startIteration(final IterationParams iteration)
+    {
+        if (iteration.getType() == IterationType.MEASUREMENT)
+        {
+            publishedAtIterationStart = published;
+            cpu.start(Thread.currentThread());
+        }
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration()
+    {
+        if (publishedAtIterationStart >= 0)
+        {
+            cpu.stop(published - publishedAtIterationStart);
+            publishedAtIterationStart = -1;
+        }
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() throws IOException
     {
+        System.out.println(cpu.report());
         sluice.close();
         if (journalDirectory != null)
         {
@@ -151,5 +178,6 @@ public class EndToEndBenchmark
                 timeShiftMs += EVENTS / 100 + 200;
             }
         }
+        published += 1024;
     }
 }
