@@ -59,7 +59,8 @@ public final class JournalReplay implements AutoCloseable
      * records too, but an event-time bound selects events only.
      *
      * @return the number of records handed over.
-     * @throws io.sluice.storage.JournalDamagedException at a record that fails its checksum.
+     * @throws io.sluice.storage.JournalDamagedException at a document (a batch of records) that fails its checksum,
+     *                                                   before any of its records is handed on.
      */
     public long read(final JournalRange range, final Consumer<JournalRecord> consumer)
     {

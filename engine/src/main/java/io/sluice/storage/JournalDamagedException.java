@@ -1,9 +1,9 @@
 package io.sluice.storage;
 
 /**
- * A journal record that cannot be what was written: its checksum does not match, or its framing is
- * impossible. Sluice never skips such a record (an input skipped is an input lost), so whoever reads it
- * stops and says where: the journal, the record's index, and what to do.
+ * Journal records that cannot be what was written: the checksum of the document (the batch) holding them
+ * does not match, or their framing is impossible. Sluice never skips such records (an input skipped is an
+ * input lost), so whoever reads them stops and says where: the journal, the index, and what to do.
  */
 public final class JournalDamagedException extends IllegalStateException
 {
@@ -26,7 +26,10 @@ public final class JournalDamagedException extends IllegalStateException
         return journal;
     }
 
-    /** The index of the damaged record. */
+    /**
+     * Where the damage is: the index of the first record of the document that fails its checksum (any of
+     * its records may be the one that changed), or of the record whose framing is impossible.
+     */
     public long index()
     {
         return index;
