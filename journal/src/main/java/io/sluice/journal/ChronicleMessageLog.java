@@ -120,6 +120,7 @@ final class ChronicleMessageLog implements MessageLog
             touchers != null ? touchers : new PageTouchers("sluice-page-toucher-" + directory.getFileName()), touchers == null);
     }
 
+    /** @param touchers the thread to read ahead of this log's writer on; null for a log that is only read. */
     private ChronicleMessageLog(
         final Path directory, final SingleChronicleQueue queue, final boolean syncing, final PageTouchers touchers, final boolean ownsTouchers)
     {
