@@ -26,10 +26,10 @@ final class ChecksummedCopy
         view.putBytes(0, mapped, 0, length);
     }
 
-    /** The CRC32C of {@code length} bytes of the copy, from {@code offset}. */
-    int checksum(final int offset, final int length)
+    /** The CRC32C of the first {@code length} bytes of the copy. */
+    int checksumOfFirst(final int length)
     {
-        return crc.of(bytes, offset, length);
+        return crc.of(bytes, 0, length);
     }
 
     /** The last copy; valid until the next. */

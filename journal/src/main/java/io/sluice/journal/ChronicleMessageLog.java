@@ -525,24 +525,7 @@ final class ChronicleMessageLog implements MessageLog
                 }
                 final long firstRecord = markedFirstRecord & ~FORMAT_MARK_BITS;
                 final int recordsEnd = (int)length - CHECKSUM_BYTES;
-                final int computed = checksumOfLoaded(0, recordsEnd);
-                final int stored = loaded.getInt(recordsEnd);
-                // Each earlier document of the cycle holds at most MAX_RECORDS_PER_DOCUMENT records.
-                final boolean plausibleFirstRecord = firstRecord >= 0 && firstRecord <= rollCycle.toSequenceNumber(chronicleIndex) * MAX_RECORDS_PER_DOCUMENT;
-                if (stored != computed)
-                {
-                    // The header is among the bytes that changed or it is not: its first record is the best name there is.
-                    final long firstIndex = plausibleFirstRecord ? rollCycle.toIndex(documentCycle, firstRecord) : chronicleIndex;
-                    throw new JournalDamagedException(name, firstIndex, "the journal document of the records from index " +
-                        firstIndex + (plausibleFirstRecord ? "" : " (Chronicle's index of the document: its header is unreadable)") +
-                        ", up to " + MAX_RECORDS_PER_DOCUMENT + " of them: CRC32C " + Integer.toHexString(computed) + " over its " +
-                        recordsEnd + " bytes, but " + Integer.toHexString(stored) + " stored with it");
-                }
-                if (!plausibleFirstRecord)
-                {
-                    throw new JournalDamagedException(name, chronicleIndex, "a journal document whose first record number reads " +
-                        firstRecord);
-                }
+                checkIntact(chronicleIndex, firstRecord, recordsEnd);
                 documentFirstRecord = firstRecord;
                 documentStamp = loaded.getLong(STAMP_OFFSET);
                 documentLength = recordsEnd;
@@ -552,10 +535,35 @@ final class ChronicleMessageLog implements MessageLog
             }
         }
 
-        /** CRC32C of bytes of the loaded document: in the mapped file itself, or in the copy the document was checked into. */
-        private int checksumOfLoaded(final int offset, final int length)
+        /**
+         * Refuses the loaded document if its checksum fails (naming its first record, the best name there is
+         * whether or not the header is among the bytes that changed) or if its first record number cannot be.
+         */
+        private void checkIntact(final long chronicleIndex, final long firstRecord, final int recordsEnd)
         {
-            return checksumsInPlace ? RawMemoryCrc32c.compute(loaded.addressOffset() + offset, length) : documentCopy.checksum(offset, length);
+            // Each earlier document of the cycle holds at most MAX_RECORDS_PER_DOCUMENT records.
+            final boolean plausibleFirstRecord =
+                firstRecord >= 0 && firstRecord <= rollCycle.toSequenceNumber(chronicleIndex) * MAX_RECORDS_PER_DOCUMENT;
+            final int computed = checksumOfLoaded(recordsEnd);
+            final int stored = loaded.getInt(recordsEnd);
+            if (stored != computed)
+            {
+                final long firstIndex = plausibleFirstRecord ? rollCycle.toIndex(documentCycle, firstRecord) : chronicleIndex;
+                throw new JournalDamagedException(name, firstIndex, "the journal document of the records from index " +
+                    firstIndex + (plausibleFirstRecord ? "" : " (Chronicle's index of the document: its header is unreadable)") +
+                    ", up to " + MAX_RECORDS_PER_DOCUMENT + " of them: CRC32C " + Integer.toHexString(computed) + " over its " +
+                    recordsEnd + " bytes, but " + Integer.toHexString(stored) + " stored with it");
+            }
+            if (!plausibleFirstRecord)
+            {
+                throw new JournalDamagedException(name, chronicleIndex, "a journal document whose first record number reads " + firstRecord);
+            }
+        }
+
+        /** CRC32C of the loaded document's first bytes: in the mapped file itself, or in the copy the document was checked into. */
+        private int checksumOfLoaded(final int length)
+        {
+            return checksumsInPlace ? RawMemoryCrc32c.compute(loaded.addressOffset(), length) : documentCopy.checksumOfFirst(length);
         }
 
         int countRecords()

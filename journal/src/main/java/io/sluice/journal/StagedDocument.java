@@ -73,7 +73,7 @@ final class StagedDocument
      */
     void seal()
     {
-        view.putInt(length, checksum(0, length));
+        view.putInt(length, checksumOfFirst(length));
         length += ChronicleMessageLog.CHECKSUM_BYTES;
     }
 
@@ -89,13 +89,9 @@ final class StagedDocument
         return view.addressOffset();
     }
 
-    private int checksum(final int offset, final int count)
+    private int checksumOfFirst(final int count)
     {
-        if (checksumInPlace)
-        {
-            return RawMemoryCrc32c.compute(view.addressOffset() + offset, count);
-        }
-        return crc.of(bytes, offset, count);
+        return checksumInPlace ? RawMemoryCrc32c.compute(view.addressOffset(), count) : crc.of(bytes, 0, count);
     }
 
     private void ensureCapacity(final int required)
