@@ -29,12 +29,26 @@ public enum ThreadingMode
     /** Runners (not yet started) for the stages in order: one each, or (SHARED) one taking them in turn. */
     AgentRunner[] runners(final Agent[] stages, final Supplier<IdleStrategy> idleStrategies, final ErrorHandler errors)
     {
-        final Agent[] threads = this == SHARED ? new Agent[] {new CompositeAgent(stages)} : stages;
+        final Agent[] threads = this == SHARED ? new Agent[] {new SharedAgent(stages)} : stages;
         final AgentRunner[] runners = new AgentRunner[threads.length];
         for (int i = 0; i < threads.length; i++)
         {
             runners[i] = new AgentRunner(idleStrategies.get(), errors, null, threads[i]);
         }
         return runners;
+    }
+
+    /** The stages in turn on one thread, named like the dedicated ones so that thread dumps and CPU accounts find it. */
+    private static final class SharedAgent extends CompositeAgent
+    {
+        SharedAgent(final Agent... stages)
+        {
+            super(stages);
+        }
+
+        public String roleName()
+        {
+            return "sluice-shared";
+        }
     }
 }
