@@ -26,12 +26,14 @@ import java.util.SplittableRandom;
  *       replays only the tail.</li>
  * </ol>
  *
- * Run: {@code java @bench/target/jvm.options -Xmx2g -cp bench/target/benchmarks.jar io.sluice.bench.ReplaySpeedReport [events [repeats]]}.
+ * Run: {@code java @bench/target/jvm.options -Xmx2g -cp bench/target/benchmarks.jar io.sluice.bench.ReplaySpeedReport [events [repeats [ringSize]]]}.
  */
 public final class ReplaySpeedReport
 {
     private static final int KEYS = 10_000;
     private static final int DEFAULT_REPEATS = 3;
+    /** The engine's default for a journaled engine. */
+    private static final int DEFAULT_RING_SIZE = Sluice.Builder.DEFAULT_RING_SIZE_JOURNALED;
 
     private ReplaySpeedReport()
     {
@@ -41,12 +43,13 @@ public final class ReplaySpeedReport
     {
         final int events = args.length > 0 ? Integer.parseInt(args[0]) : 5_000_000;
         final int repeats = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_REPEATS;
+        final int ringSize = args.length > 2 ? Integer.parseInt(args[2]) : DEFAULT_RING_SIZE;
         final Path root = Files.createTempDirectory("sluice-replay-report");
         final Path plain = root.resolve("plain");
         final Path checkpointed = root.resolve("checkpointed");
 
-        final long recordNs = record(plain, events, false);
-        record(checkpointed, events, true);
+        final long recordNs = record(plain, events, false, ringSize);
+        record(checkpointed, events, true, ringSize);
         System.out.printf("journaled run: %,d events in %.2f s = %.2f M events/s (publish to close, 1 shard)%n",
             events, recordNs / 1e9, events * 1e3 / recordNs);
 
@@ -65,13 +68,13 @@ public final class ReplaySpeedReport
             read[r] = System.nanoTime() - readStart;
 
             final long replayStart = System.nanoTime();
-            try (Sluice restarted = engine(plain, false).start())
+            try (Sluice restarted = engine(plain, ringSize).start())
             {
                 replay[r] = System.nanoTime() - replayStart;
             }
 
             final long readyStart = System.nanoTime();
-            try (Sluice restarted = engine(checkpointed, false).start())
+            try (Sluice restarted = engine(checkpointed, ringSize).start())
             {
                 ready[r] = System.nanoTime() - readyStart;
                 tail = restarted.recoveredRecords();
@@ -86,11 +89,11 @@ public final class ReplaySpeedReport
         TempFiles.deleteRecursively(root);
     }
 
-    private static long record(final Path directory, final int events, final boolean checkpointAtEnd)
+    private static long record(final Path directory, final int events, final boolean checkpointAtEnd, final int ringSize)
     {
         final SplittableRandom random = new SplittableRandom(3);
         final long start = System.nanoTime();
-        try (Sluice sluice = engine(directory, true).start())
+        try (Sluice sluice = engine(directory, ringSize).start())
         {
             final int pipeline = sluice.pipelineId("clicks");
             for (int i = 0; i < events; i++)
@@ -105,11 +108,11 @@ public final class ReplaySpeedReport
         return System.nanoTime() - start;
     }
 
-    private static Sluice.Builder engine(final Path directory, final boolean fresh)
+    private static Sluice.Builder engine(final Path directory, final int ringSize)
     {
         return Sluice.builder()
             .shards(1)
-            .ringSize(1 << 16)
+            .ringSize(ringSize)
             .expectedKeysPerShard(KEYS)
             .storage(JournalStorage.open(directory))
             .checkpointInterval(Duration.ZERO)

@@ -264,9 +264,12 @@ final class PipelineRun implements RunControl
     {
         final Sluice.Builder builder = Sluice.builder()
             .shards(config.parallelism())
-            .ringSize(config.queueSize())
             .checkpointInterval(Duration.ofMillis(config.checkpointIntervalMs()))
             .latencySampler(latencySampler);
+        if (config.queueSize() != SluiceConfig.ENGINE_DEFAULT_QUEUE_SIZE)
+        {
+            builder.ringSize(config.queueSize());
+        }
         if (config.journal() != null)
         {
             final SluiceConfig.Journal journal = config.journal();

@@ -255,7 +255,7 @@ public final class LatencyReport
 
     private static Sluice engine(final Path journal, final OpenLoopLoad load, final LatencyStage journaled)
     {
-        final Sluice.Builder builder = Sluice.builder().shards(1).ringSize(1 << 16).checkpointInterval(Duration.ZERO)
+        final Sluice.Builder builder = Sluice.builder().shards(1).checkpointInterval(Duration.ZERO)
             .threadingMode(THREADING).waitStrategy(WAIT);
         if (journal != null)
         {

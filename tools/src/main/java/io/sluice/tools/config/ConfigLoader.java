@@ -82,7 +82,7 @@ public final class ConfigLoader
         final Source source = source(required(root, top, "source"), base);
 
         int parallelism = 1;
-        int queueSize = 1 << 16;
+        int queueSize = SluiceConfig.ENGINE_DEFAULT_QUEUE_SIZE;
         long checkpointIntervalMs = 10_000;
         if (top.containsKey("processing"))
         {

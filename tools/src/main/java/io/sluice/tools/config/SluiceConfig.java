@@ -28,6 +28,9 @@ public record SluiceConfig(
     Journal journal,
     Server server)
 {
+    /** {@code queue_size} when the file gives none: the engine then sizes the ring by its storage ({@code Sluice.Builder#ringSize}). */
+    public static final int ENGINE_DEFAULT_QUEUE_SIZE = 0;
+
     public enum SourceType
     {
         FILE, STDIN, GENERATOR

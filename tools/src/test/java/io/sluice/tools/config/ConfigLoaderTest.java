@@ -163,6 +163,13 @@ class ConfigLoaderTest
         assertNull(config.deadLetter());
     }
 
+    @Test
+    void withoutAQueueSizeTheEngineSizesTheRing() throws Exception
+    {
+        assertEquals(SluiceConfig.ENGINE_DEFAULT_QUEUE_SIZE, load(FULL.replace("  queue_size: 65536\n", ""), Map.of()).queueSize());
+        assertEquals(SluiceConfig.ENGINE_DEFAULT_QUEUE_SIZE, load(withoutTopKey("processing"), Map.of()).queueSize());
+    }
+
     /** FULL without the block of one top-level key (its line and the indented lines under it). */
     private static String withoutTopKey(final String key)
     {
