@@ -1183,6 +1183,7 @@ public final class Sluice implements AutoCloseable
             return build().startThreads();
         }
 
+        /** The size the ring is built with: the one given, else the default for the storage. */
         int ringSize()
         {
             if (ringSize != 0)
