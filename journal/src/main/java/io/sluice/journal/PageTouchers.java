@@ -95,10 +95,7 @@ final class PageTouchers implements AutoCloseable
             {
                 if (toucher.removalRequested())
                 {
-                    if (!toucher.isReleased())
-                    {
-                        toucher.release();
-                    }
+                    toucher.release(); // idempotent: until remove() takes it off the list
                 }
                 else
                 {
