@@ -1,8 +1,6 @@
 package io.sluice;
 
 import com.lmax.disruptor.InsufficientCapacityException;
-import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.YieldingWaitStrategy;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -35,14 +33,14 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "-Xmx2g")
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "-Dagrona.disable.bounds.checks=true"})
 @State(Scope.Benchmark)
 public class RingHopBenchmark
 {
     private static final int RING_SIZE = 1 << 16;
     private static final int BATCH_LIMIT = 512;
 
-    private RingBuffer<IngressSlot> ring;
+    private IngressRing ring;
     private Thread consumer;
     private volatile boolean running;
     private volatile long consumedSum;
@@ -50,16 +48,14 @@ public class RingHopBenchmark
     @Setup(Level.Trial)
     public void setUp()
     {
-        final char[] keyChars = new char[RING_SIZE];
-        final int[] next = {0};
-        ring = RingBuffer.createMultiProducer(() -> new IngressSlot(keyChars, next[0]++), RING_SIZE, new YieldingWaitStrategy());
+        ring = new IngressRing(RING_SIZE, 1);
         final RingPoller poller = new RingPoller(ring, null, BATCH_LIMIT);
         ring.addGatingSequences(poller.sequence());
         running = true;
         consumer = new Thread(() ->
         {
             final long[] sum = {0};
-            final RingPoller.SlotHandler handler = slot -> sum[0] += slot.value;
+            final RingPoller.SlotHandler handler = slot -> sum[0] += slot.value();
             while (running)
             {
                 if (poller.poll(handler) == 0)
@@ -84,24 +80,19 @@ public class RingHopBenchmark
     @OperationsPerInvocation(1024)
     public long publish()
     {
-        final RingBuffer<IngressSlot> ring = this.ring;
+        final IngressRing ring = this.ring;
         long sequence = 0;
         for (int n = 0; n < 1024; n++)
         {
             sequence = claim(ring);
-            final IngressSlot slot = ring.get(sequence);
-            slot.type = IngressSlot.EVENT;
-            slot.pipeline = 0;
-            slot.eventTimeMs = n;
-            slot.keyLong = n;
-            slot.value = n;
+            IngressSlot.writeEvent(ring, sequence, 0, 0, n, n, null, n, Sluice.NO_POSITION);
             ring.publish(sequence);
         }
         return sequence;
     }
 
     /** Claims a slot as {@code Sluice.publish} does when the ring is full: spin, then yield (Disruptor's next() parks 50 µs). */
-    private static long claim(final RingBuffer<IngressSlot> ring)
+    private static long claim(final IngressRing ring)
     {
         int attempts = 0;
         while (true)

@@ -15,7 +15,6 @@ import io.sluice.codecs.TickDecoder;
 import io.sluice.codecs.TickEncoder;
 import io.sluice.record.CharArraySequence;
 import io.sluice.record.Utf8Keys;
-import io.sluice.state.KeyDictionary;
 import io.sluice.storage.MessageLog;
 import io.sluice.window.KeyTags;
 import org.agrona.DirectBuffer;
@@ -74,14 +73,14 @@ final class InputJournal implements AutoCloseable
     {
         log.stamp(ingestTimeNs);
         final int length;
-        switch (slot.type)
+        switch (slot.type())
         {
             case IngressSlot.EVENT:
-                if (slot.keyTag == KeyTags.TEXT)
+                if (slot.keyTag() == KeyTags.TEXT)
                 {
                     length = encodeTextKeyEvent(slot, ingestTimeNs);
                 }
-                else if (slot.partition == 0 && slot.sourcePosition == Sluice.NO_POSITION)
+                else if (slot.partition() == 0 && slot.sourcePosition() == Sluice.NO_POSITION)
                 {
                     length = encodePlainLongKeyEvent(slot);
                 }
@@ -92,7 +91,7 @@ final class InputJournal implements AutoCloseable
                 break;
 
             case IngressSlot.TICK:
-                tickEncoder.wrapAndApplyHeader(scratch, 0, headerEncoder).ingestTimeNs(ingestTimeNs).pipelineId(slot.pipeline);
+                tickEncoder.wrapAndApplyHeader(scratch, 0, headerEncoder).ingestTimeNs(ingestTimeNs).pipelineId(slot.pipeline());
                 length = tickEncoder.encodedLength();
                 break;
 
@@ -124,45 +123,43 @@ final class InputJournal implements AutoCloseable
         {
             case PlainLongKeyEventDecoder.TEMPLATE_ID:
                 final PlainLongKeyEventDecoder plain = plainLongKeyEventDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                event(slot, plain.pipelineId(), plain.eventTimeMs(), plain.value(), 0, Sluice.NO_POSITION);
-                longKey(slot, plain.keyLong());
+                slot.event(plain.pipelineId(), plain.eventTimeMs(), plain.value(), 0, Sluice.NO_POSITION);
+                slot.longKey(plain.keyLong());
                 return stamp;
 
             case LongKeyEventDecoder.TEMPLATE_ID:
                 final LongKeyEventDecoder longKeyed = longKeyEventDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                event(slot, longKeyed.pipelineId(), longKeyed.eventTimeMs(), longKeyed.value(), longKeyed.partition(),
+                slot.event(longKeyed.pipelineId(), longKeyed.eventTimeMs(), longKeyed.value(), longKeyed.partition(),
                     longKeyed.sourcePosition());
-                longKey(slot, longKeyed.keyLong());
+                slot.longKey(longKeyed.keyLong());
                 return stamp;
 
             case InputEventDecoder.TEMPLATE_ID:
                 eventDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                event(slot, eventDecoder.pipelineId(), eventDecoder.eventTimeMs(), eventDecoder.value(), eventDecoder.partition(),
+                slot.event(eventDecoder.pipelineId(), eventDecoder.eventTimeMs(), eventDecoder.value(), eventDecoder.partition(),
                     eventDecoder.sourcePosition());
-                slot.keyLong = eventDecoder.keyLong();
+                final long keyLong = eventDecoder.keyLong();
                 final long ingestTimeNs = eventDecoder.ingestTimeNs();
                 if (eventDecoder.keyKind() == KeyKind.TEXT)
                 {
                     final int keyLength = eventDecoder.getKey(keyBytes, 0, eventDecoder.keyLength());
-                    slot.keyTag = KeyTags.TEXT;
-                    slot.keyLength = Utf8Keys.decode(keyBytes, 0, keyLength, slot.keyChars, slot.keyOffset);
-                    slot.keyHash = KeyDictionary.hash(keyView.wrap(slot.keyChars, slot.keyOffset, slot.keyLength));
+                    slot.textKey(Utf8Keys.decode(keyBytes, 0, keyLength, slot.keyChars(), slot.keyOffset()));
                 }
                 else
                 {
-                    longKey(slot, slot.keyLong);
+                    slot.longKey(keyLong);
                 }
                 return ingestTimeNs;
 
             case TickDecoder.TEMPLATE_ID:
                 tickDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                slot.type = IngressSlot.TICK;
-                slot.pipeline = tickDecoder.pipelineId();
+                slot.type(IngressSlot.TICK);
+                slot.pipeline(tickDecoder.pipelineId());
                 return tickDecoder.ingestTimeNs();
 
             case EndOfInputDecoder.TEMPLATE_ID:
                 endDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                slot.type = IngressSlot.END_OF_INPUT;
+                slot.type(IngressSlot.END_OF_INPUT);
                 return endDecoder.ingestTimeNs();
 
             default:
@@ -179,22 +176,22 @@ final class InputJournal implements AutoCloseable
     private int encodePlainLongKeyEvent(final IngressSlot slot)
     {
         plainLongKeyEventEncoder.wrapAndApplyHeader(scratch, 0, headerEncoder)
-            .eventTimeMs(slot.eventTimeMs)
-            .value(slot.value)
-            .keyLong(slot.keyLong)
-            .pipelineId(slot.pipeline);
+            .eventTimeMs(slot.eventTimeMs())
+            .value(slot.value())
+            .keyLong(slot.keyLong())
+            .pipelineId(slot.pipeline());
         return plainLongKeyEventEncoder.encodedLength();
     }
 
     private int encodeLongKeyEvent(final IngressSlot slot)
     {
         longKeyEventEncoder.wrapAndApplyHeader(scratch, 0, headerEncoder)
-            .eventTimeMs(slot.eventTimeMs)
-            .value(slot.value)
-            .keyLong(slot.keyLong)
-            .sourcePosition(slot.sourcePosition)
-            .partition(slot.partition)
-            .pipelineId(slot.pipeline);
+            .eventTimeMs(slot.eventTimeMs())
+            .value(slot.value())
+            .keyLong(slot.keyLong())
+            .sourcePosition(slot.sourcePosition())
+            .partition(slot.partition())
+            .pipelineId(slot.pipeline());
         return longKeyEventEncoder.encodedLength();
     }
 
@@ -203,39 +200,20 @@ final class InputJournal implements AutoCloseable
     {
         final int keyLength = encodeKey(slot);
         eventEncoder.wrapAndApplyHeader(scratch, 0, headerEncoder)
-            .eventTimeMs(slot.eventTimeMs)
-            .value(slot.value)
-            .keyLong(slot.keyLong)
-            .sourcePosition(slot.sourcePosition)
-            .partition(slot.partition)
-            .pipelineId(slot.pipeline)
+            .eventTimeMs(slot.eventTimeMs())
+            .value(slot.value())
+            .keyLong(0) // the slot holds the text key's hash there
+            .sourcePosition(slot.sourcePosition())
+            .partition(slot.partition())
+            .pipelineId(slot.pipeline())
             .keyKind(KeyKind.TEXT)
             .ingestTimeNs(ingestTimeNs)
             .putKey(keyBytes, 0, keyLength);
         return eventEncoder.encodedLength();
     }
 
-    private static void event(
-        final IngressSlot slot, final int pipeline, final long eventTimeMs, final long value, final int partition, final long sourcePosition)
-    {
-        slot.type = IngressSlot.EVENT;
-        slot.pipeline = pipeline;
-        slot.eventTimeMs = eventTimeMs;
-        slot.value = value;
-        slot.partition = partition;
-        slot.sourcePosition = sourcePosition;
-    }
-
-    private static void longKey(final IngressSlot slot, final long key)
-    {
-        slot.keyLong = key;
-        slot.keyTag = KeyTags.LONG;
-        slot.keyLength = 0;
-        slot.keyHash = KeyDictionary.mix(key);
-    }
-
     private int encodeKey(final IngressSlot slot)
     {
-        return Utf8Keys.encode(keyView.wrap(slot.keyChars, slot.keyOffset, slot.keyLength), keyBytes, 0);
+        return Utf8Keys.encode(keyView.wrap(slot.keyChars(), slot.keyOffset(), slot.keyLength()), keyBytes, 0);
     }
 }

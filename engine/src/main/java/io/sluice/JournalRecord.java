@@ -53,7 +53,7 @@ public final class JournalRecord
 
     public Type type()
     {
-        switch (slot.type)
+        switch (slot.type())
         {
             case IngressSlot.EVENT:
                 return Type.EVENT;
@@ -66,33 +66,34 @@ public final class JournalRecord
 
     public boolean isEvent()
     {
-        return slot.type == IngressSlot.EVENT;
+        return slot.type() == IngressSlot.EVENT;
     }
 
     /** The pipeline's id in the recording engine (its declaration order); -1 for the end of input. */
     public int pipelineId()
     {
-        return slot.type == IngressSlot.END_OF_INPUT ? -1 : slot.pipeline;
+        return slot.type() == IngressSlot.END_OF_INPUT ? -1 : slot.pipeline();
     }
 
     public int partition()
     {
-        return slot.partition;
+        return slot.partition();
     }
 
     public long eventTimeMs()
     {
-        return slot.eventTimeMs;
+        return slot.eventTimeMs();
     }
 
     public boolean isLongKey()
     {
-        return slot.keyTag == KeyTags.LONG;
+        return slot.keyTag() == KeyTags.LONG;
     }
 
+    /** A long key; 0 for a text key. */
     public long keyAsLong()
     {
-        return slot.keyLong;
+        return isLongKey() ? slot.keyLong() : 0;
     }
 
     /** The key as text: the publisher's text, or the decimal form of a long key. */
@@ -101,27 +102,27 @@ public final class JournalRecord
         if (isLongKey())
         {
             longKeyText.setLength(0);
-            return longKeyText.append(slot.keyLong);
+            return longKeyText.append(slot.keyLong());
         }
-        return keyText.wrap(slot.keyChars, slot.keyOffset, slot.keyLength);
+        return keyText.wrap(slot.keyChars(), slot.keyOffset(), slot.keyLength());
     }
 
     public long value()
     {
-        return slot.value;
+        return slot.value();
     }
 
     /** Where the event's source resumes after it, as its publisher said; {@link Sluice#NO_POSITION} if it did not. */
     public long sourcePosition()
     {
-        return slot.sourcePosition;
+        return slot.sourcePosition();
     }
 
     public String toString()
     {
         return isEvent() ?
-            "#" + index + " event pipeline=" + slot.pipeline + " partition=" + slot.partition + " time=" + slot.eventTimeMs +
-            " key=" + key() + " value=" + slot.value + " position=" + slot.sourcePosition :
-            "#" + index + " " + type().name().toLowerCase(java.util.Locale.ROOT) + (slot.type == IngressSlot.TICK ? " pipeline=" + slot.pipeline : "");
+            "#" + index + " event pipeline=" + slot.pipeline() + " partition=" + slot.partition() + " time=" + slot.eventTimeMs() +
+            " key=" + key() + " value=" + slot.value() + " position=" + slot.sourcePosition() :
+            "#" + index + " " + type().name().toLowerCase(java.util.Locale.ROOT) + (slot.type() == IngressSlot.TICK ? " pipeline=" + slot.pipeline() : "");
     }
 }

@@ -24,18 +24,16 @@ import java.util.function.IntFunction;
  */
 public final class JournalReplay implements AutoCloseable
 {
-    /** Longest text key a journal record can hold, in chars; the engine's own limit is lower. */
-    private static final int MAX_KEY_CHARS = 1 << 16;
-
     private final MessageLog log;
     private final InputJournal decoder;
-    private final IngressSlot slot = new IngressSlot(new char[MAX_KEY_CHARS], 0);
+    // One slot, decoded into and read back: as long a key as any engine may journal.
+    private final IngressSlot slot = new IngressRing(1, IngressSlot.MAX_KEY_LENGTH).newSlot().wrap(0);
     private final JournalRecord record = new JournalRecord(slot);
 
     private JournalReplay(final MessageLog log)
     {
         this.log = log;
-        this.decoder = new InputJournal(log, MAX_KEY_CHARS);
+        this.decoder = new InputJournal(log, IngressSlot.MAX_KEY_LENGTH);
     }
 
     /** The replay owns the log and closes it. */
@@ -79,7 +77,7 @@ public final class JournalReplay implements AutoCloseable
                 last[0] = index;
                 final long ingestTimeNs = decoder.decode(buffer, offset, length, reader.stamp(), slot);
                 selected[0] = index >= range.fromIndex() && index <= range.toIndex() &&
-                    range.selects(slot.type == IngressSlot.EVENT, slot.eventTimeMs) ? record.wrap(index, ingestTimeNs) : null;
+                    range.selects(slot.type() == IngressSlot.EVENT, slot.eventTimeMs()) ? record.wrap(index, ingestTimeNs) : null;
             };
             while (reader.next(handler) && last[0] <= range.toIndex())
             {

@@ -1,6 +1,5 @@
 package io.sluice;
 
-import com.lmax.disruptor.RingBuffer;
 import io.sluice.storage.MessageLog;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
@@ -30,7 +29,8 @@ final class RecoveryReplay implements MessageLog.MessageHandler, AutoCloseable
      */
     private static final int CLAIM_BLOCK = 64;
 
-    private final RingBuffer<IngressSlot> ring;
+    private final IngressRing ring;
+    private final IngressSlot slot;
     private final RingPoller sequencerStage;
     private final SequencerAgent sequencer;
     private final InputJournal journal;
@@ -46,7 +46,7 @@ final class RecoveryReplay implements MessageLog.MessageHandler, AutoCloseable
     private long claimedThrough = -1;
 
     RecoveryReplay(
-        final RingBuffer<IngressSlot> ring,
+        final IngressRing ring,
         final RingPoller sequencerStage,
         final SequencerAgent sequencer,
         final InputJournal journal,
@@ -58,6 +58,7 @@ final class RecoveryReplay implements MessageLog.MessageHandler, AutoCloseable
         final ErrorHandler errors)
     {
         this.ring = ring;
+        this.slot = ring.newSlot();
         this.sequencerStage = sequencerStage;
         this.sequencer = sequencer;
         this.journal = journal;
@@ -76,7 +77,7 @@ final class RecoveryReplay implements MessageLog.MessageHandler, AutoCloseable
     public void onMessage(final long index, final DirectBuffer buffer, final int offset, final int length)
     {
         final long sequence = claim();
-        final IngressSlot slot = ring.get(sequence);
+        final IngressSlot slot = this.slot.wrap(sequence);
         try
         {
             sequencer.replay(slot, journal.decode(buffer, offset, length, reader.stamp(), slot), index);
@@ -86,7 +87,7 @@ final class RecoveryReplay implements MessageLog.MessageHandler, AutoCloseable
             pad(sequence); // a record that does not decode fails the recovery; its slot must not be left unpublished
             throw e;
         }
-        if (slot.type == IngressSlot.END_OF_INPUT)
+        if (slot.type() == IngressSlot.END_OF_INPUT)
         {
             endOfInputIndex = index;
         }
@@ -120,7 +121,7 @@ final class RecoveryReplay implements MessageLog.MessageHandler, AutoCloseable
         try
         {
             padClaimedSlots();
-            final long last = ring.getCursor();
+            final long last = ring.cursor();
             sequencerStage.handOverThrough(last);
             awaitShardsAt(last);
         }
@@ -138,13 +139,13 @@ final class RecoveryReplay implements MessageLog.MessageHandler, AutoCloseable
     {
         if (nextSequence > claimedThrough)
         {
-            final int block = Math.min(CLAIM_BLOCK, ring.getBufferSize());
+            final int block = Math.min(CLAIM_BLOCK, ring.size());
             if (!ring.hasAvailableCapacity(block))
             {
                 // The shards are a ring behind: let them have everything stamped, then wait for a block's room.
-                final long cursor = ring.getCursor();
+                final long cursor = ring.cursor();
                 sequencerStage.handOverThrough(cursor);
-                awaitShardsAt(cursor + block - ring.getBufferSize());
+                awaitShardsAt(cursor + block - ring.size());
             }
             // The only publisher while recovering: the room waited for is still there.
             claimedThrough = ring.next(block);
@@ -164,16 +165,16 @@ final class RecoveryReplay implements MessageLog.MessageHandler, AutoCloseable
 
     private void pad(final long sequence)
     {
-        final IngressSlot slot = ring.get(sequence);
-        slot.type = IngressSlot.PADDING;
-        slot.journalIndex = lastIndex; // the shards' last input stays the last record replayed
+        final IngressSlot slot = this.slot.wrap(sequence);
+        slot.type(IngressSlot.PADDING);
+        slot.journalIndex(lastIndex); // the shards' last input stays the last record replayed
         ring.publish(sequence);
     }
 
     private void awaitShardsAt(final long sequence)
     {
         idle.reset();
-        while (ring.getMinimumGatingSequence() < sequence)
+        while (ring.minimumGatingSequence() < sequence)
         {
             throwIfShardFailed();
             idle.idle();

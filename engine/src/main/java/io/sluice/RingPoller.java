@@ -1,6 +1,5 @@
 package io.sluice;
 
-import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 
 /**
@@ -23,6 +22,7 @@ final class RingPoller
     @FunctionalInterface
     interface SlotHandler
     {
+        /** @param slot a view of the slot, valid during the call only. */
         void onSlot(IngressSlot slot);
 
         /** After the batch's last slot, before the batch is handed on: the place to make it durable. */
@@ -31,15 +31,17 @@ final class RingPoller
         }
     }
 
-    private final RingBuffer<IngressSlot> ring;
+    private final IngressRing ring;
+    private final IngressSlot slot;
     private final Sequence gate;
     private final Sequence sequence = new Sequence(-1);
     private final int batchLimit;
 
     /** @param gate the previous stage's sequence, or null for the first stage. */
-    RingPoller(final RingBuffer<IngressSlot> ring, final Sequence gate, final int batchLimit)
+    RingPoller(final IngressRing ring, final Sequence gate, final int batchLimit)
     {
         this.ring = ring;
+        this.slot = ring.newSlot();
         this.gate = gate;
         this.batchLimit = batchLimit;
     }
@@ -70,7 +72,7 @@ final class RingPoller
         }
         else
         {
-            final long cursor = Math.min(ring.getCursor(), limit);
+            final long cursor = Math.min(ring.cursor(), limit);
             last = current;
             while (last < cursor && ring.isAvailable(last + 1))
             {
@@ -83,7 +85,7 @@ final class RingPoller
         }
         for (long s = current + 1; s <= last; s++)
         {
-            handler.onSlot(ring.get(s));
+            handler.onSlot(slot.wrap(s));
         }
         handler.onBatchEnd();
         sequence.set(last);

@@ -1,7 +1,6 @@
 package io.sluice;
 
 import com.lmax.disruptor.InsufficientCapacityException;
-import com.lmax.disruptor.RingBuffer;
 import io.sluice.state.StateReader;
 import io.sluice.state.StateWriter;
 import io.sluice.storage.MessageLog;
@@ -27,7 +26,7 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
     private static final long IDLE_CHECK_INTERVAL_NS = 1_000_000L;
     private static final long NO_SOURCE = Long.MIN_VALUE;
 
-    private final RingBuffer<IngressSlot> ring;
+    private final IngressRing ring;
     private final RingPoller poller;
     private final WatermarkTracker[] trackers;
     private final boolean[] tickPending;
@@ -51,7 +50,7 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
     private long nextIdleCheckNs;
 
     SequencerAgent(
-        final RingBuffer<IngressSlot> ring,
+        final IngressRing ring,
         final RingPoller poller,
         final WatermarkTracker[] trackers,
         final int shardCount,
@@ -97,30 +96,31 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
 
     public void onSlot(final IngressSlot slot)
     {
-        if (slot.type == IngressSlot.QUERY)
+        final int type = slot.type();
+        if (type == IngressSlot.QUERY)
         {
-            slot.shard = shardOf(slot.keyHash, shardCount);
-            slot.journalIndex = lastJournalIndex; // not journaled: shards' progress stays where the last input left it
+            slot.shard(shardOf(slot.keyHash(), shardCount));
+            slot.journalIndex(lastJournalIndex); // not journaled: shards' progress stays where the last input left it
             return;
         }
-        if (slot.type == IngressSlot.CHECKPOINT)
+        if (type == IngressSlot.CHECKPOINT)
         {
-            slot.journalIndex = lastJournalIndex; // not journaled: it stands where the last input did
-            onCheckpointBarrier(slot.checkpointId);
+            slot.journalIndex(lastJournalIndex); // not journaled: it stands where the last input did
+            onCheckpointBarrier(slot.checkpointId());
             return;
         }
-        stamp(slot, nowNs);
+        stamp(slot, type, nowNs);
         if (journal != null)
         {
             // Shards are gated on this stage's sequence, released after the batch: nothing they see is
             // missing from the journal.
             lastJournalIndex = journal.append(slot, nowNs);
-            slot.journalIndex = lastJournalIndex;
-            if (acks != null && slot.type == IngressSlot.EVENT)
+            if (acks != null && type == IngressSlot.EVENT)
             {
-                acks.add(slot.pipeline, slot.partition, slot.sourcePosition, lastJournalIndex);
+                acks.add(slot.pipeline(), slot.partition(), slot.sourcePosition(), lastJournalIndex);
             }
         }
+        slot.journalIndex(lastJournalIndex);
     }
 
     /**
@@ -142,9 +142,9 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
     /** Recovery: the same stamping, at the time journaled with the record instead of the clock's. */
     void replay(final IngressSlot slot, final long ingestTimeNs, final long journalIndex)
     {
-        stamp(slot, ingestTimeNs);
+        stamp(slot, slot.type(), ingestTimeNs);
         lastJournalIndex = journalIndex;
-        slot.journalIndex = journalIndex;
+        slot.journalIndex(journalIndex);
     }
 
     /** Events of the pipeline stamped so far (a monitoring read: may lag by a moment). */
@@ -216,31 +216,38 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
         checkpoints.onSequencerSaved(checkpointId, lastJournalIndex);
     }
 
-    private void stamp(final IngressSlot slot, final long timeNs)
+    private void stamp(final IngressSlot slot, final int type, final long timeNs)
     {
-        slot.stampedNs = timeNs;
-        switch (slot.type)
+        slot.stampedNs(timeNs);
+        switch (type)
         {
             case IngressSlot.EVENT:
-                slot.watermarkMs = trackers[slot.pipeline].onEvent(slot.partition, slot.eventTimeMs, timeNs);
-                eventsStamped[slot.pipeline]++;
-                slot.shard = shardOf(slot.keyHash, shardCount);
+            {
+                final int pipeline = slot.pipeline();
+                final int partition = slot.partition();
+                slot.watermarkMs(trackers[pipeline].onEvent(partition, slot.eventTimeMs(), timeNs));
+                eventsStamped[pipeline]++;
+                slot.shard(shardOf(slot.keyHash(), shardCount));
                 if (journal != null)
                 {
-                    final long source = sourceKey(slot.pipeline, slot.partition);
+                    final long source = sourceKey(pipeline, partition);
                     if (source != pendingSourceKey)
                     {
                         flushPendingSourcePosition();
                         pendingSourceKey = source;
                     }
-                    pendingSourcePosition = slot.sourcePosition;
+                    pendingSourcePosition = slot.sourcePosition();
                 }
                 break;
+            }
 
             case IngressSlot.TICK:
-                tickPending[slot.pipeline] = false;
-                slot.watermarkMs = trackers[slot.pipeline].onTick(timeNs);
+            {
+                final int pipeline = slot.pipeline();
+                tickPending[pipeline] = false;
+                slot.watermarkMs(trackers[pipeline].onTick(timeNs));
                 break;
+            }
 
             default:
                 break;
@@ -273,9 +280,7 @@ final class SequencerAgent implements Agent, RingPoller.SlotHandler
                     // Never block here: this thread is a consumer of the same ring. A full ring means
                     // traffic, and traffic re-evaluates idleness anyway; try again next check.
                     final long sequence = ring.tryNext();
-                    final IngressSlot slot = ring.get(sequence);
-                    slot.type = IngressSlot.TICK;
-                    slot.pipeline = p;
+                    IngressSlot.writeTick(ring, sequence, p);
                     ring.publish(sequence);
                     tickPending[p] = true;
                     published++;

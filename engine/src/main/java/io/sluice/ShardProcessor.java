@@ -78,14 +78,15 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
 
     public void onSlot(final IngressSlot slot)
     {
-        outputSequence.inputIndex(slot.journalIndex);
+        final long journalIndex = slot.journalIndex();
+        outputSequence.inputIndex(journalIndex);
         try
         {
             dispatch(slot);
         }
         finally
         {
-            handledInputIndex = slot.journalIndex;
+            handledInputIndex = journalIndex;
         }
     }
 
@@ -101,37 +102,39 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
 
     private void dispatch(final IngressSlot slot)
     {
-        switch (slot.type)
+        final int type = slot.type();
+        switch (type)
         {
             case IngressSlot.EVENT:
-                final int pipeline = slot.pipeline;
-                if (slot.shard == shard)
+                final int pipeline = slot.pipeline();
+                if (slot.shard() == shard)
                 {
-                    final long keyId = slot.keyTag == KeyTags.TEXT ?
-                        dictionary.intern(slot.keyChars, slot.keyOffset, slot.keyLength, slot.keyHash) : slot.keyLong;
+                    final int keyTag = slot.keyTag();
+                    final long keyId = keyTag == KeyTags.TEXT ?
+                        dictionary.intern(slot.keyChars(), slot.keyOffset(), slot.keyLength(), slot.keyHash()) : slot.keyLong();
                     operators[pipeline].onElement(
-                        slot.keyTag, keyId, slot.eventTimeMs, slot.value, slot.partition, watermarksMs[pipeline]);
+                        keyTag, keyId, slot.eventTimeMs(), slot.value(), slot.partition(), watermarksMs[pipeline]);
                     if (latencySampler != null && (++ownEvents & (LATENCY_SAMPLE_EVERY - 1)) == 0)
                     {
-                        latencySampler.accept(clock.nanoTime() - slot.stampedNs);
+                        latencySampler.accept(clock.nanoTime() - slot.stampedNs());
                     }
                 }
-                advance(pipeline, slot.watermarkMs);
+                advance(pipeline, slot.watermarkMs());
                 break;
 
             case IngressSlot.TICK:
-                advance(slot.pipeline, slot.watermarkMs);
+                advance(slot.pipeline(), slot.watermarkMs());
                 break;
 
             case IngressSlot.QUERY:
-                if (slot.shard == shard)
+                if (slot.shard() == shard)
                 {
                     answer(slot);
                 }
                 break;
 
             case IngressSlot.CHECKPOINT:
-                onCheckpointBarrier(slot.checkpointId);
+                onCheckpointBarrier(slot.checkpointId());
                 break;
 
             case IngressSlot.PADDING:
@@ -145,7 +148,7 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
                 break;
 
             default:
-                throw new IllegalStateException("unknown slot type " + slot.type);
+                throw new IllegalStateException("unknown slot type " + type);
         }
     }
 
@@ -181,14 +184,15 @@ final class ShardProcessor implements AutoCloseable, RingPoller.SlotHandler
 
     private void answer(final IngressSlot slot)
     {
-        final KeyQuery query = slot.query;
-        final int pipeline = slot.pipeline;
-        final long keyId = slot.keyTag == KeyTags.TEXT ?
-            dictionary.find(slot.keyChars, slot.keyOffset, slot.keyLength, slot.keyHash) : slot.keyLong;
-        if (slot.keyTag == KeyTags.LONG || keyId >= 0)
+        final KeyQuery query = slot.query();
+        final int pipeline = slot.pipeline();
+        final int keyTag = slot.keyTag();
+        final long keyId = keyTag == KeyTags.TEXT ?
+            dictionary.find(slot.keyChars(), slot.keyOffset(), slot.keyLength(), slot.keyHash()) : slot.keyLong();
+        if (keyTag == KeyTags.LONG || keyId >= 0)
         {
             final Output output = outputs[pipeline];
-            operators[pipeline].visitWindows(slot.keyTag, keyId, watermarksMs[pipeline], (start, end, buffer, offset) ->
+            operators[pipeline].visitWindows(keyTag, keyId, watermarksMs[pipeline], (start, end, buffer, offset) ->
                 query.add(new WindowState(output.pipelineName(), start, end,
                     buffer.getLong(offset + io.sluice.window.AccumulatorLayout.COUNT_OFFSET),
                     buffer.getLong(offset + io.sluice.window.AccumulatorLayout.SUM_OFFSET),

@@ -1,9 +1,7 @@
 package io.sluice;
 
 import com.lmax.disruptor.InsufficientCapacityException;
-import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
-import com.lmax.disruptor.YieldingWaitStrategy;
 import io.sluice.state.KeyDictionary;
 import io.sluice.time.WatermarkTracker;
 import io.sluice.window.AccumulatorLayout;
@@ -59,7 +57,7 @@ public final class Sluice implements AutoCloseable
 
     private final String[] pipelineNames;
     private final Map<String, Integer> pipelineIds;
-    private final RingBuffer<IngressSlot> ring;
+    private final IngressRing ring;
     private final Sequence[] shardSequences;
     private final ShardProcessor[] processors;
     private final SequencerAgent sequencerAgent;
@@ -92,19 +90,7 @@ public final class Sluice implements AutoCloseable
         }
         maxKeyLength = builder.maxKeyLength;
 
-        // The ring's own wait strategy only matters to BatchEventProcessors, which we do not use:
-        // agents poll. Yielding keeps publish() free of the lock a blocking strategy would signal.
-        final int ringSize = builder.ringSize();
-        final long keyChars = (long)ringSize * maxKeyLength;
-        if (keyChars > Integer.MAX_VALUE - 16)
-        {
-            throw new IllegalArgumentException("ringSize x maxKeyLength = " + keyChars + " chars exceeds one array; lower one of them");
-        }
-        final char[] ringKeyChars = new char[(int)keyChars];
-        final int[] slotIndex = {0};
-        // Disruptor creates slots in ring order, so the n-th slot created is slot n.
-        ring = RingBuffer.createMultiProducer(
-            () -> new IngressSlot(ringKeyChars, maxKeyLength * slotIndex[0]++), ringSize, new YieldingWaitStrategy());
+        ring = new IngressRing(builder.ringSize(), maxKeyLength);
 
         final ErrorHandler listenerErrors = t ->
         {
@@ -262,7 +248,7 @@ public final class Sluice implements AutoCloseable
     /** Blocks until every shard has processed everything published before this call. */
     public void flush()
     {
-        awaitShards(ring.getCursor());
+        awaitShards(ring.cursor());
     }
 
     /** Windows fired so far by a pipeline, over all shards. */
@@ -349,12 +335,12 @@ public final class Sluice implements AutoCloseable
     /** Slots accepted but not yet processed by every shard: how full the ring is (backpressure when it reaches ringSize). */
     public long ringBacklog()
     {
-        return Math.max(0, ring.getCursor() - minShardSequence());
+        return Math.max(0, ring.cursor() - minShardSequence());
     }
 
     public int ringSize()
     {
-        return ring.getBufferSize();
+        return ring.size();
     }
 
     /**
@@ -384,11 +370,7 @@ public final class Sluice implements AutoCloseable
         }
         final KeyQuery query = new KeyQuery();
         final long sequence = claimBlocking(false);
-        final IngressSlot slot = ring.get(sequence);
-        slot.type = IngressSlot.QUERY;
-        slot.pipeline = pipelineId;
-        slot.query = query;
-        fillKey(slot, keyTag, keyLong, keyText);
+        IngressSlot.writeQuery(ring, sequence, pipelineId, keyLong, keyTag == KeyTags.TEXT ? keyText : null, query);
         ring.publish(sequence);
         return query.await(10_000, what);
     }
@@ -456,14 +438,13 @@ public final class Sluice implements AutoCloseable
             if (endOfInput)
             {
                 final long sequence = claimBlocking(true);
-                final IngressSlot slot = ring.get(sequence);
-                slot.type = IngressSlot.END_OF_INPUT;
+                IngressSlot.writeEndOfInput(ring, sequence);
                 ring.publish(sequence);
                 awaitShards(sequence);
             }
             else
             {
-                awaitShards(ring.getCursor());
+                awaitShards(ring.cursor());
             }
         }
         if (threadsStarted)
@@ -631,9 +612,7 @@ public final class Sluice implements AutoCloseable
     private void publishBarrier(final long checkpointId)
     {
         final long sequence = claimBlocking(true);
-        final IngressSlot slot = ring.get(sequence);
-        slot.type = IngressSlot.CHECKPOINT;
-        slot.checkpointId = checkpointId;
+        IngressSlot.writeCheckpoint(ring, sequence, checkpointId);
         ring.publish(sequence);
     }
 
@@ -885,32 +864,9 @@ public final class Sluice implements AutoCloseable
         final long value,
         final long sourcePosition)
     {
-        final IngressSlot slot = ring.get(sequence);
-        slot.sourcePosition = sourcePosition;
-        slot.type = IngressSlot.EVENT;
-        slot.pipeline = pipelineId;
-        slot.partition = partition;
-        slot.eventTimeMs = eventTimeMs;
-        slot.value = value;
-        fillKey(slot, keyTag, keyLong, keyText);
+        IngressSlot.writeEvent(ring, sequence, pipelineId, partition, eventTimeMs, keyLong, keyTag == KeyTags.TEXT ? keyText : null,
+            value, sourcePosition);
         ring.publish(sequence);
-    }
-
-    /** The key and its hash into a slot: text copied into the slot's char range, a long key mixed. */
-    private static void fillKey(final IngressSlot slot, final int keyTag, final long keyLong, final CharSequence keyText)
-    {
-        slot.keyTag = keyTag;
-        slot.keyLong = keyLong;
-        if (keyTag == KeyTags.TEXT)
-        {
-            slot.keyLength = keyText.length();
-            slot.keyHash = KeyDictionary.copyAndHash(keyText, slot.keyChars, slot.keyOffset);
-        }
-        else
-        {
-            slot.keyLength = 0;
-            slot.keyHash = KeyDictionary.mix(keyLong);
-        }
     }
 
     private void awaitShards(final long sequence)
@@ -969,6 +925,8 @@ public final class Sluice implements AutoCloseable
     {
         public static final int DEFAULT_RING_SIZE_IN_MEMORY = 1 << 14;
         public static final int DEFAULT_RING_SIZE_JOURNALED = 1 << 16;
+        /** The longest text key {@link #maxKeyLength} allows: a ring slot keeps a key's length in 16 bits. */
+        public static final int MAX_KEY_LENGTH = IngressSlot.MAX_KEY_LENGTH;
 
         private int shards = 1;
         /** 0 until set: the default then depends on the storage ({@link #ringSize(int)}). */
@@ -1009,16 +967,16 @@ public final class Sluice implements AutoCloseable
          * Ingress ring capacity in events: the only buffer, hence the backpressure bound. A power of two.
          *
          * <p>Default: {@value #DEFAULT_RING_SIZE_IN_MEMORY} slots without storage, {@value #DEFAULT_RING_SIZE_JOURNALED}
-         * with. A slot is about 120 bytes and every event passes through one, so a large ring streams
+         * with. A slot is a 64-byte cache line and every event passes through one, so a large ring streams
          * through the shard's cache and pushes its window state out: in memory, 16 K slots took 15% less
          * CPU per event than 64 K. Journaled, the ring also absorbs the journal writer's stalls on fresh
          * pages, and 64 K did better (README, "Benchmarks").
          */
         public Builder ringSize(final int ringSize)
         {
-            if (ringSize < 2 || Integer.bitCount(ringSize) != 1 || ringSize > (1 << 26))
+            if (ringSize < 2 || Integer.bitCount(ringSize) != 1 || ringSize > IngressRing.MAX_SIZE)
             {
-                throw new IllegalArgumentException("ringSize must be a power of two in [2, 2^26]: " + ringSize);
+                throw new IllegalArgumentException("ringSize must be a power of two in [2, 2^24]: " + ringSize);
             }
             this.ringSize = ringSize;
             return this;
@@ -1027,9 +985,9 @@ public final class Sluice implements AutoCloseable
         /** Longest text key in chars; every ring slot reserves this many chars. */
         public Builder maxKeyLength(final int maxKeyLength)
         {
-            if (maxKeyLength < 1 || maxKeyLength > 65_536)
+            if (maxKeyLength < 1 || maxKeyLength > MAX_KEY_LENGTH)
             {
-                throw new IllegalArgumentException("maxKeyLength must be in [1, 65536]: " + maxKeyLength);
+                throw new IllegalArgumentException("maxKeyLength must be in [1, " + MAX_KEY_LENGTH + "]: " + maxKeyLength);
             }
             this.maxKeyLength = maxKeyLength;
             return this;

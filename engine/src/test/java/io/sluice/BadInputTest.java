@@ -103,6 +103,9 @@ class BadInputTest
             .pipeline("x", p -> p.window(Windows.session(Duration.ofMillis(1)))));
         assertRejected(IllegalArgumentException.class, "no pipelines", () -> Sluice.builder().start());
         assertRejected(IllegalArgumentException.class, "ringSize must be a power of two", () -> Sluice.builder().ringSize(1000));
+        assertRejected(IllegalArgumentException.class, "ringSize must be a power of two in [2, 2^24]", () -> Sluice.builder().ringSize(1 << 25));
+        assertRejected(IllegalArgumentException.class, "maxKeyLength must be in [1, 65535]", () -> Sluice.builder().maxKeyLength(65_536));
+        assertRejected(IllegalArgumentException.class, "maxKeyLength must be in [1, 65535]", () -> Sluice.builder().maxKeyLength(0));
         assertRejected(IllegalArgumentException.class, "shards must be in", () -> Sluice.builder().shards(0));
         assertRejected(IllegalArgumentException.class, "give at least one aggregate",
             () -> Sluice.builder().pipeline("x", p -> p.aggregate()));

@@ -1,7 +1,5 @@
 package io.sluice;
 
-import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.YieldingWaitStrategy;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -12,8 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** A stage's batch: bounded, handed on in one store, and made durable (batch end) before it is handed on. */
 class RingPollerTest
 {
-    private final RingBuffer<IngressSlot> ring =
-        RingBuffer.createMultiProducer(() -> new IngressSlot(new char[1], 0), 16, new YieldingWaitStrategy());
+    private final IngressRing ring = new IngressRing(16, 1);
 
     @Test
     void batchEndComesAfterTheBatchAndBeforeTheNextStageMaySeeIt()
@@ -26,7 +23,7 @@ class RingPollerTest
         {
             public void onSlot(final IngressSlot slot)
             {
-                seen.add("slot " + slot.value);
+                seen.add("slot " + slot.value());
             }
 
             public void onBatchEnd()
@@ -51,8 +48,7 @@ class RingPollerTest
         for (int i = 0; i < count; i++)
         {
             final long sequence = ring.next();
-            ring.get(sequence).value = i;
-            ring.get(sequence).type = IngressSlot.EVENT;
+            IngressSlot.writeEvent(ring, sequence, 0, 0, 0, 0, null, i, Sluice.NO_POSITION);
             ring.publish(sequence);
         }
     }

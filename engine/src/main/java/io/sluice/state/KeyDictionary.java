@@ -135,8 +135,13 @@ public final class KeyDictionary implements AutoCloseable
 
     public static long hash(final char[] chars, final int length)
     {
+        return hash(chars, 0, length);
+    }
+
+    public static long hash(final char[] chars, final int offset, final int length)
+    {
         long h = 0;
-        for (int i = 0; i < length; i++)
+        for (int i = offset, end = offset + length; i < end; i++)
         {
             h = 31 * h + chars[i];
         }

@@ -177,6 +177,36 @@ class JournalReplayTest
     }
 
     @Test
+    void theLongestTextKeyIsJournaledAndReadBackWhole()
+    {
+        final Path directory = temp.resolve("longest-key");
+        final String longest = "é".repeat(Sluice.Builder.MAX_KEY_LENGTH - 1) + "x"; // 2 UTF-8 bytes a char, but for one
+        final List<String> results = new ArrayList<>();
+        try (Sluice sluice = Sluice.builder().ringSize(16).maxKeyLength(Sluice.Builder.MAX_KEY_LENGTH).storage(JournalStorage.open(directory))
+            .pipeline("p", p -> p.window(Windows.tumbling(Duration.ofMillis(10))).onResult(r -> results.add(r.key().length() + "," + r.count())))
+            .start())
+        {
+            sluice.publish("p", 1, longest, 5);
+            sluice.publish("p", 2, 0L, 6);
+            sluice.publish("p", 3, longest, 7);
+        }
+        assertEquals(List.of("1,1", "65535,2"), results.stream().sorted().toList());
+
+        final List<String> keys = new ArrayList<>();
+        try (JournalReplay replay = JournalReplay.of(JournalStorage.readInputJournal(directory)))
+        {
+            replay.read(JournalRange.all(), record ->
+            {
+                if (record.isEvent())
+                {
+                    keys.add(record.isLongKey() + "," + record.keyAsLong() + "," + record.key().toString().equals(longest) + "," + record.value());
+                }
+            });
+        }
+        assertEquals(List.of("false,0,true,5", "true,0,false,6", "false,0,true,7"), keys);
+    }
+
+    @Test
     void aDirectoryWithoutJournalIsACleanError()
     {
         final IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
