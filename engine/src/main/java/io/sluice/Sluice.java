@@ -967,10 +967,10 @@ public final class Sluice implements AutoCloseable
          * Ingress ring capacity in events: the only buffer, hence the backpressure bound. A power of two.
          *
          * <p>Default: {@value #DEFAULT_RING_SIZE_IN_MEMORY} slots without storage, {@value #DEFAULT_RING_SIZE_JOURNALED}
-         * with. A slot is a 64-byte cache line and every event passes through one, so a large ring streams
-         * through the shard's cache and pushes its window state out: in memory, 16 K slots took 15% less
-         * CPU per event than 64 K. Journaled, the ring also absorbs the journal writer's stalls on fresh
-         * pages, and 64 K did better (README, "Benchmarks").
+         * with. Every event passes through a slot, so a large ring streams through the shard's cache and
+         * pushes its window state out: in memory, when a slot was a 120-byte object, 16 K slots took 15%
+         * less CPU per event than 64 K; with slots of one 64-byte line the two ran alike. Journaled, the ring
+         * also absorbs the journal writer's stalls on fresh pages, and 64 K did better (README, "Benchmarks").
          */
         public Builder ringSize(final int ringSize)
         {
