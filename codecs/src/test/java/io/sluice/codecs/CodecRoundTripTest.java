@@ -82,6 +82,23 @@ class CodecRoundTripTest
     }
 
     @Test
+    void shouldRoundTripNarrowLongKeyEventInItsTwentyFiveBytes()
+    {
+        final NarrowLongKeyEventEncoder encoder = new NarrowLongKeyEventEncoder();
+        encoder.wrapAndApplyHeader(buffer, 8, headerEncoder).eventTimeMs(Long.MIN_VALUE).value(Integer.MIN_VALUE).keyLong(Integer.MAX_VALUE)
+            .pipelineId((short)255);
+
+        final NarrowLongKeyEventDecoder decoder = new NarrowLongKeyEventDecoder().wrapAndApplyHeader(buffer, 8, headerDecoder);
+
+        assertEquals(NarrowLongKeyEventDecoder.TEMPLATE_ID, headerDecoder.templateId());
+        assertEquals(Long.MIN_VALUE, decoder.eventTimeMs());
+        assertEquals(Integer.MIN_VALUE, decoder.value());
+        assertEquals(Integer.MAX_VALUE, decoder.keyLong());
+        assertEquals(255, decoder.pipelineId());
+        assertEquals(25, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), "the journal's record for a plain publish of narrow numbers");
+    }
+
+    @Test
     void shouldRoundTripPlainLongKeyEventInItsThirtyFourBytes()
     {
         final PlainLongKeyEventEncoder encoder = new PlainLongKeyEventEncoder();
