@@ -93,14 +93,7 @@ final class IngressSlot
         final long sourcePosition)
     {
         final int index = ring.indexOf(sequence);
-        final int offset = index * BYTES;
-        final UnsafeBuffer buffer = ring.slots();
-        buffer.putLong(offset + EVENT_TIME_OFFSET, eventTimeMs);
-        buffer.putLong(offset + VALUE_OFFSET, value);
-        buffer.putLong(offset + SOURCE_POSITION_OFFSET, sourcePosition);
-        buffer.putChar(offset + PIPELINE_OFFSET, (char)pipeline);
-        buffer.putChar(offset + PARTITION_OFFSET, (char)partition);
-        buffer.putByte(offset + TYPE_OFFSET, (byte)EVENT);
+        putEvent(ring.slots(), index * BYTES, pipeline, eventTimeMs, value, partition, sourcePosition);
         writeKey(ring, index, keyLong, keyText);
     }
 
@@ -132,6 +125,23 @@ final class IngressSlot
     static void writeEndOfInput(final IngressRing ring, final long sequence)
     {
         ring.slots().putByte(ring.indexOf(sequence) * BYTES + TYPE_OFFSET, (byte)END_OF_INPUT);
+    }
+
+    private static void putEvent(
+        final UnsafeBuffer buffer,
+        final int offset,
+        final int pipeline,
+        final long eventTimeMs,
+        final long value,
+        final int partition,
+        final long sourcePosition)
+    {
+        buffer.putLong(offset + EVENT_TIME_OFFSET, eventTimeMs);
+        buffer.putLong(offset + VALUE_OFFSET, value);
+        buffer.putLong(offset + SOURCE_POSITION_OFFSET, sourcePosition);
+        buffer.putChar(offset + PIPELINE_OFFSET, (char)pipeline);
+        buffer.putChar(offset + PARTITION_OFFSET, (char)partition);
+        buffer.putByte(offset + TYPE_OFFSET, (byte)EVENT);
     }
 
     /** A text key is copied into the slot's char range and hashed there; a long key is stored as it is. */
@@ -202,12 +212,7 @@ final class IngressSlot
     /** An event as a decoded journal record gives it; the key follows with {@link #longKey} or {@link #textKey}. */
     void event(final int pipeline, final long eventTimeMs, final long value, final int partition, final long sourcePosition)
     {
-        buffer.putLong(offset + EVENT_TIME_OFFSET, eventTimeMs);
-        buffer.putLong(offset + VALUE_OFFSET, value);
-        buffer.putLong(offset + SOURCE_POSITION_OFFSET, sourcePosition);
-        buffer.putChar(offset + PIPELINE_OFFSET, (char)pipeline);
-        buffer.putChar(offset + PARTITION_OFFSET, (char)partition);
-        buffer.putByte(offset + TYPE_OFFSET, (byte)EVENT);
+        putEvent(buffer, offset, pipeline, eventTimeMs, value, partition, sourcePosition);
     }
 
     int keyTag()
