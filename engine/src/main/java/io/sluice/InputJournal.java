@@ -44,6 +44,10 @@ final class InputJournal implements AutoCloseable
     private final MessageLog log;
     private final UnsafeBuffer scratch;
     private final UnsafeBuffer keyBytes;
+    // A decoded text key lands here first: a journal written with a longer maxKeyLength must not spill
+    // past the slot's own char range.
+    private final char[] keyChars;
+    private final int maxKeyLength;
     private final CharArraySequence keyView = new CharArraySequence();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -65,6 +69,8 @@ final class InputJournal implements AutoCloseable
         this.log = log;
         final int maxKeyBytes = maxKeyLength * Utf8Keys.MAX_BYTES_PER_CHAR;
         this.keyBytes = new UnsafeBuffer(ByteBuffer.allocateDirect(maxKeyBytes));
+        this.keyChars = new char[maxKeyBytes];
+        this.maxKeyLength = maxKeyLength;
         this.scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(256 + maxKeyBytes));
     }
 
@@ -153,8 +159,7 @@ final class InputJournal implements AutoCloseable
                 final long ingestTimeNs = eventDecoder.ingestTimeNs();
                 if (eventDecoder.keyKind() == KeyKind.TEXT)
                 {
-                    final int keyLength = eventDecoder.getKey(keyBytes, 0, eventDecoder.keyLength());
-                    slot.textKey(Utf8Keys.decode(keyBytes, 0, keyLength, slot.keyChars(), slot.keyOffset()));
+                    slot.textKey(decodeKeyInto(slot));
                 }
                 else
                 {
@@ -182,6 +187,23 @@ final class InputJournal implements AutoCloseable
     public void close()
     {
         log.close();
+    }
+
+    /** @return the key's length in chars, now in the slot's char range. */
+    private int decodeKeyInto(final IngressSlot slot)
+    {
+        final int encodedLength = eventDecoder.keyLength();
+        // A key of at most maxKeyLength chars takes at most keyBytes' capacity: more bytes, more chars.
+        final int chars = encodedLength > keyBytes.capacity() ? Integer.MAX_VALUE :
+            Utf8Keys.decode(keyBytes, 0, eventDecoder.getKey(keyBytes, 0, encodedLength), keyChars, 0);
+        if (chars > maxKeyLength)
+        {
+            throw new IllegalStateException("input journal " + log + ": an event's text key of " +
+                (chars == Integer.MAX_VALUE ? encodedLength + " UTF-8 bytes" : chars + " chars") + " is longer than this engine's maxKeyLength " +
+                maxKeyLength + "; the engine that wrote the journal allowed longer keys: start with Sluice.builder().maxKeyLength(n) as large as it had");
+        }
+        System.arraycopy(keyChars, 0, slot.keyChars(), slot.keyOffset(), chars);
+        return chars;
     }
 
     private static boolean isNarrow(final IngressSlot slot)

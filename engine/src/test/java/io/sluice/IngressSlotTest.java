@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 class IngressSlotTest
 {
     @Test
-    void slotsAreCacheLinesAlignedToLines()
+    void eachSlotIsOneAlignedCacheLine()
     {
         final IngressRing ring = new IngressRing(8, 4);
         assertEquals(0, ring.slots().addressOffset() % 64, "the first slot starts a cache line");

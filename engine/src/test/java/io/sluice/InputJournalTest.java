@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Each event is journaled in the shortest record its fields allow, and decodes back to the slot it came
@@ -38,6 +40,46 @@ class InputJournalTest
         assertRecord(34, 65_534, Long.MIN_VALUE, Long.MAX_VALUE, 0, Sluice.NO_POSITION);
         assertRecord(46, 0, 1, 1, 1, Sluice.NO_POSITION);
         assertRecord(46, 0, 1, 1, 0, 123);
+    }
+
+    @Test
+    void aTextKeyLongerThanThisEnginesLimitIsRefusedByNameNotSpilledIntoTheNextSlot()
+    {
+        final IngressRing wide = new IngressRing(1, 16);
+        final InputJournal wideJournal = new InputJournal(log, 16);
+        final String clef = new String(Character.toChars(0x1D11E)); // two chars, four UTF-8 bytes
+        final String[] fitting = {"12345678", clef.repeat(4), "é".repeat(8)};
+        final String[] tooLong = {"123456789", clef.repeat(5), "é".repeat(16)};
+        for (final String key : fitting)
+        {
+            IngressSlot.writeEvent(wide, 0, 0, 0, 1, 0, key, 1, Sluice.NO_POSITION);
+            wideJournal.append(wide.newSlot().wrap(0), 1);
+        }
+        for (final String key : tooLong)
+        {
+            IngressSlot.writeEvent(wide, 0, 0, 0, 1, 0, key, 1, Sluice.NO_POSITION);
+            wideJournal.append(wide.newSlot().wrap(0), 1);
+        }
+        IngressSlot.writeEvent(ring, 1, 0, 0, 1, 0, "next", 1, Sluice.NO_POSITION);
+        final IngressSlot first = ring.newSlot().wrap(0);
+
+        for (int i = 0; i < fitting.length; i++)
+        {
+            final byte[] record = log.messages.get(i);
+            journal.decode(new UnsafeBuffer(record), 0, record.length, 1, first);
+            assertEquals(fitting[i], new String(first.keyChars(), first.keyOffset(), first.keyLength()));
+        }
+        final String[] reasons = {"key of 9 chars", "key of 10 chars", "key of 32 UTF-8 bytes"};
+        for (int i = 0; i < tooLong.length; i++)
+        {
+            final byte[] record = log.messages.get(fitting.length + i);
+            final IllegalStateException refused =
+                assertThrows(IllegalStateException.class, () -> journal.decode(new UnsafeBuffer(record), 0, record.length, 1, first));
+            assertTrue(refused.getMessage().contains(reasons[i] + " is longer than this engine's maxKeyLength 8") &&
+                refused.getMessage().contains("maxKeyLength(n)"), refused.getMessage());
+        }
+        final IngressSlot next = ring.newSlot().wrap(1);
+        assertEquals("next", new String(next.keyChars(), next.keyOffset(), next.keyLength()), "the next slot's key is untouched");
     }
 
     private void assertRecord(
