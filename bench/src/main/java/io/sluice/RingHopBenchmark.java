@@ -1,6 +1,7 @@
 package io.sluice;
 
 import com.lmax.disruptor.InsufficientCapacityException;
+import io.sluice.bench.BenchFlags;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -33,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "-Dagrona.disable.bounds.checks=true"})
+@Fork(value = 1, jvmArgsAppend = {BenchFlags.HEAP, BenchFlags.ADD_EXPORTS_MISC, BenchFlags.NO_BOUNDS_CHECKS})
 @State(Scope.Benchmark)
 public class RingHopBenchmark
 {

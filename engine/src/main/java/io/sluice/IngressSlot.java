@@ -80,6 +80,7 @@ final class IngressSlot
     }
 
     // Publishers' writes, one call per slot. The slot is claimed and not yet published: no one else reads it.
+    // A key is text when keyText is not null, else keyLong.
 
     static void writeEvent(
         final IngressRing ring,

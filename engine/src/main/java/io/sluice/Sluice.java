@@ -5,7 +5,6 @@ import com.lmax.disruptor.Sequence;
 import io.sluice.state.KeyDictionary;
 import io.sluice.time.WatermarkTracker;
 import io.sluice.window.AccumulatorLayout;
-import io.sluice.window.KeyTags;
 import io.sluice.window.Output;
 import io.sluice.window.OutputSequence;
 import io.sluice.record.OutputJournal;
@@ -206,7 +205,7 @@ public final class Sluice implements AutoCloseable
         final int pipelineId, final int partition, final long eventTimeMs, final long key, final long value, final long sourcePosition)
     {
         checkEvent(pipelineId, partition, eventTimeMs);
-        fill(claimBlocking(false), pipelineId, partition, eventTimeMs, KeyTags.LONG, key, null, value, sourcePosition);
+        fill(claimBlocking(false), pipelineId, partition, eventTimeMs, key, null, value, sourcePosition);
     }
 
     /** Like {@link #publish(int, int, long, CharSequence, long)}, journaling where the source resumes after this event. */
@@ -216,7 +215,7 @@ public final class Sluice implements AutoCloseable
     {
         checkEvent(pipelineId, partition, eventTimeMs);
         checkKey(key);
-        fill(claimBlocking(false), pipelineId, partition, eventTimeMs, KeyTags.TEXT, 0, key, value, sourcePosition);
+        fill(claimBlocking(false), pipelineId, partition, eventTimeMs, 0, key, value, sourcePosition);
     }
 
     public boolean tryPublish(final int pipelineId, final int partition, final long eventTimeMs, final long key, final long value)
@@ -227,7 +226,7 @@ public final class Sluice implements AutoCloseable
         {
             return false;
         }
-        fill(sequence, pipelineId, partition, eventTimeMs, KeyTags.LONG, key, null, value, NO_POSITION);
+        fill(sequence, pipelineId, partition, eventTimeMs, key, null, value, NO_POSITION);
         return true;
     }
 
@@ -241,7 +240,7 @@ public final class Sluice implements AutoCloseable
         {
             return false;
         }
-        fill(sequence, pipelineId, partition, eventTimeMs, KeyTags.TEXT, 0, key, value, NO_POSITION);
+        fill(sequence, pipelineId, partition, eventTimeMs, 0, key, value, NO_POSITION);
         return true;
     }
 
@@ -352,17 +351,17 @@ public final class Sluice implements AutoCloseable
     public List<WindowState> liveWindows(final String pipeline, final CharSequence key) throws InterruptedException
     {
         checkKey(key);
-        return liveWindows(pipelineId(pipeline), KeyTags.TEXT, 0, key, "key '" + key + "' of " + pipeline);
+        return liveWindows(pipelineId(pipeline), 0, key, "key '" + key + "' of " + pipeline);
     }
 
     /** As {@link #liveWindows(String, CharSequence)} for a long key. */
     public List<WindowState> liveWindows(final String pipeline, final long key) throws InterruptedException
     {
-        return liveWindows(pipelineId(pipeline), KeyTags.LONG, key, null, "key " + key + " of " + pipeline);
+        return liveWindows(pipelineId(pipeline), key, null, "key " + key + " of " + pipeline);
     }
 
     private List<WindowState> liveWindows(
-        final int pipelineId, final int keyTag, final long keyLong, final CharSequence keyText, final String what) throws InterruptedException
+        final int pipelineId, final long keyLong, final CharSequence keyText, final String what) throws InterruptedException
     {
         if (closed || !threadsStarted)
         {
@@ -370,7 +369,7 @@ public final class Sluice implements AutoCloseable
         }
         final KeyQuery query = new KeyQuery();
         final long sequence = claimBlocking(false);
-        IngressSlot.writeQuery(ring, sequence, pipelineId, keyLong, keyTag == KeyTags.TEXT ? keyText : null, query);
+        IngressSlot.writeQuery(ring, sequence, pipelineId, keyLong, keyText, query);
         ring.publish(sequence);
         return query.await(10_000, what);
     }
@@ -858,14 +857,12 @@ public final class Sluice implements AutoCloseable
         final int pipelineId,
         final int partition,
         final long eventTimeMs,
-        final int keyTag,
         final long keyLong,
         final CharSequence keyText,
         final long value,
         final long sourcePosition)
     {
-        IngressSlot.writeEvent(ring, sequence, pipelineId, partition, eventTimeMs, keyLong, keyTag == KeyTags.TEXT ? keyText : null,
-            value, sourcePosition);
+        IngressSlot.writeEvent(ring, sequence, pipelineId, partition, eventTimeMs, keyLong, keyText, value, sourcePosition);
         ring.publish(sequence);
     }
 
