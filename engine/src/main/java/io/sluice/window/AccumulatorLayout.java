@@ -68,6 +68,22 @@ public final class AccumulatorLayout
         return bytes;
     }
 
+    /** Whether the accumulator is the built-in block alone, so that callers may merge it field by field. */
+    public boolean builtinOnly()
+    {
+        return customs.length == 0;
+    }
+
+    /** Merges built-in totals, summed elsewhere, into an accumulator: the tail of a merge done in registers. */
+    public static void mergeBuiltins(
+        final MutableDirectBuffer target, final int targetOffset, final long count, final long sum, final long min, final long max)
+    {
+        target.putLong(targetOffset + COUNT_OFFSET, target.getLong(targetOffset + COUNT_OFFSET) + count);
+        target.putLong(targetOffset + SUM_OFFSET, target.getLong(targetOffset + SUM_OFFSET) + sum);
+        target.putLong(targetOffset + MIN_OFFSET, Math.min(target.getLong(targetOffset + MIN_OFFSET), min));
+        target.putLong(targetOffset + MAX_OFFSET, Math.max(target.getLong(targetOffset + MAX_OFFSET), max));
+    }
+
     /** Initialises an accumulator holding exactly one value. */
     public void first(final MutableDirectBuffer buffer, final int offset, final long value)
     {

@@ -200,12 +200,59 @@ final class KeySliceStore implements AutoCloseable
         final int entry, final long firstSlice, final int count, final MutableDirectBuffer target, final int targetOffset)
     {
         final int record = keys.aux(entry);
+        if (layout.builtinOnly())
+        {
+            return mergeBuiltinsInto(entry, record, firstSlice, count, target, targetOffset);
+        }
         boolean any = false;
         for (long slice = firstSlice, endSlice = firstSlice + count; slice < endSlice; slice++)
         {
             any |= mergeSliceInto(entry, record, slice, target, targetOffset);
         }
         return any;
+    }
+
+    /**
+     * {@link #mergeInto} for the built-in block alone, summed in locals and written to the target once: the
+     * cells' loads are then independent of one another, where merging each into the target would chain
+     * every load behind the previous slice's stores.
+     */
+    private boolean mergeBuiltinsInto(
+        final int entry, final int record, final long firstSlice, final int count, final MutableDirectBuffer target,
+        final int targetOffset)
+    {
+        final UnsafeBuffer cells = records.buffer();
+        final long base = base(entry);
+        final boolean anyInOverflow = cells.getInt(records.offset(record) + OVERFLOW_SLICES) != 0;
+        long total = 0;
+        long sum = 0;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (long slice = firstSlice, endSlice = firstSlice + count; slice < endSlice; slice++)
+        {
+            UnsafeBuffer source = cells;
+            int offset = ringCell(record, slice);
+            if (!covers(base, slice) || cells.getLong(offset + AccumulatorLayout.COUNT_OFFSET) == 0)
+            {
+                final int found = anyInOverflow ? overflow.find(keys.key1(entry), slice, keys.tag(entry)) : OffHeapTable.NOT_FOUND;
+                if (found == OffHeapTable.NOT_FOUND)
+                {
+                    continue;
+                }
+                source = overflow.buffer();
+                offset = overflow.valueOffset(found);
+            }
+            total += source.getLong(offset + AccumulatorLayout.COUNT_OFFSET);
+            sum += source.getLong(offset + AccumulatorLayout.SUM_OFFSET);
+            min = Math.min(min, source.getLong(offset + AccumulatorLayout.MIN_OFFSET));
+            max = Math.max(max, source.getLong(offset + AccumulatorLayout.MAX_OFFSET));
+        }
+        if (total == 0)
+        {
+            return false;
+        }
+        AccumulatorLayout.mergeBuiltins(target, targetOffset, total, sum, min, max);
+        return true;
     }
 
     /**
