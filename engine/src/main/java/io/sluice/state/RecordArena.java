@@ -29,6 +29,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class RecordArena implements AutoCloseable
 {
     private static final int CACHE_LINE = 64;
+    private static final int SECTION = 0x2EC0A4E4;
 
     private final int stride;
     private final int columns;
@@ -119,6 +120,68 @@ public final class RecordArena implements AutoCloseable
         free[freeCount++] = record;
     }
 
+    /** Record numbers handed out so far are below this (some may be free). */
+    public int recordLimit()
+    {
+        return highWater;
+    }
+
+    /**
+     * Every record by number, and the free list in its order, so that a restored arena hands out the same
+     * numbers as the saved one would have: callers that walk records in number order stay deterministic
+     * across a checkpoint.
+     */
+    public void saveTo(final StateWriter out)
+    {
+        out.section(SECTION).putInt(stride).putInt(columns).putInt(cellBytes).putInt(highWater);
+        out.putInts(free, freeCount);
+        final boolean[] isFree = freeSet();
+        for (int record = 0; record < highWater; record++)
+        {
+            if (!isFree[record])
+            {
+                saveRecord(record, out);
+            }
+        }
+    }
+
+    /** Reads what {@link #saveTo} wrote, replacing every record. */
+    public void restoreFrom(final StateReader in)
+    {
+        in.expectSection(SECTION, "a record arena");
+        in.expectInt(stride, "the record size");
+        in.expectInt(columns, "the cells per record");
+        in.expectInt(cellBytes, "the cell size");
+        final int savedHighWater = in.getInt();
+        final int savedFreeCount = in.peekCount();
+        final int[] savedFree = in.getInts(16);
+        if (!isFreeList(savedFree, savedFreeCount, savedHighWater))
+        {
+            throw new IllegalStateException("checkpoint holds a record arena whose free list does not fit its " +
+                savedHighWater + " records");
+        }
+        clear();
+        while (capacity < savedHighWater)
+        {
+            grow();
+        }
+        highWater = savedHighWater;
+        free = savedFree;
+        freeCount = savedFreeCount;
+        final boolean[] isFree = freeSet();
+        for (int record = 0; record < highWater; record++)
+        {
+            if (!isFree[record])
+            {
+                in.getWords(buffer, offset(record), stride);
+                for (int column = 0; column < columns; column++)
+                {
+                    in.getWords(buffer, cellOffset(record, column), cellBytes);
+                }
+            }
+        }
+    }
+
     /** Writes the record's fixed part, then its cells in column order. */
     public void saveRecord(final int record, final StateWriter out)
     {
@@ -158,6 +221,36 @@ public final class RecordArena implements AutoCloseable
             memory = null;
             buffer.wrap(0, 0);
         }
+    }
+
+    private boolean[] freeSet()
+    {
+        final boolean[] isFree = new boolean[highWater];
+        for (int i = 0; i < freeCount; i++)
+        {
+            isFree[free[i]] = true;
+        }
+        return isFree;
+    }
+
+    /** Whether the numbers are a free list for this many records: each below it, none twice. */
+    private static boolean isFreeList(final int[] numbers, final int count, final int highWater)
+    {
+        if (highWater < 0 || count > highWater)
+        {
+            return false;
+        }
+        final boolean[] seen = new boolean[highWater];
+        for (int i = 0; i < count; i++)
+        {
+            final int record = numbers[i];
+            if (record < 0 || record >= highWater || seen[record])
+            {
+                return false;
+            }
+            seen[record] = true;
+        }
+        return true;
     }
 
     private void grow()

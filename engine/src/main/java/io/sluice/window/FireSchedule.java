@@ -6,8 +6,9 @@ import io.sluice.state.StateWriter;
 import java.util.Arrays;
 
 /**
- * The grid indexes of tumbling windows waiting to fire, in firing order, with how many windows each holds
- * and whether those windows have timers of their own ("listed").
+ * The grid indexes of windows waiting to fire, in firing order, with how many windows each holds and
+ * whether those windows have timers of their own ("listed"). A tumbling window's index is its own; a
+ * sliding window's is that of its first slice, and what waits there is a key's fire chain.
  *
  * <pre>
  *   pending:  [index 41: 9 980 windows, unlisted] [index 42: 6 310, unlisted]      sorted by index = by end
@@ -138,7 +139,7 @@ final class FireSchedule
 
     void restoreFrom(final StateReader in)
     {
-        in.expectSection(SECTION, "a tumbling fire schedule");
+        in.expectSection(SECTION, "a window fire schedule");
         final int pending = in.getInt();
         if (pending < 0)
         {

@@ -20,7 +20,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   the ring covers slice indexes [base, base + R); slice s lives in ring cell s mod R while its count
  *   is not 0 (every accumulator counts, and a live slice holds at least one element)
  *   header: chain next end | max slice start | slices in overflow (int) | cells in use (int)
- *           | suffix low | split | back end
+ *           | suffix low | split | back end | key id | key tag (int, 0 once the record is freed)
  * </pre>
  *
  * Time moves forward together for all keys, so at any moment nearly every element goes to the ring cell
@@ -51,8 +51,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * not fit (a chain pulled back, a gap) rebuilds too, so the suffixes are only ever a cache.
  *
  * <p>The two chain fields belong to the sliding operator (its per-key fire chain); the record lives
- * while the key has a slice or a pending chain. Methods taking an {@code entry} take the key's index
- * entry, valid until the next insert or removal of a key.
+ * while the key has a slice or a pending chain. The header names its key, so that the operator can fire
+ * a window end for every key by one walk of the records in number order ({@link #forEachChain}); a
+ * checkpoint keeps the numbers. Methods taking an {@code entry} take the key's index entry, valid until
+ * the next insert or removal of a key.
  */
 final class KeySliceStore implements AutoCloseable
 {
@@ -70,7 +72,10 @@ final class KeySliceStore implements AutoCloseable
     private static final int SUFFIX_LOW = 24;
     private static final int SPLIT = 32;
     private static final int BACK_END = 40;
-    private static final int HEADER_BYTES = 48;
+    private static final int KEY_ID = 48;
+    /** The key's tag while the record is live, 0 once freed (tags are at least 1): how a walk by number tells them apart. */
+    private static final int KEY_TAG = 56;
+    private static final int HEADER_BYTES = 64;
     private static final long NO_SUFFIXES = Long.MIN_VALUE;
     /** Windows of fewer slices merge them directly: a few cell reads per firing cost less than doubling the cells. */
     static final int MIN_SUFFIX_SLICES = 16;
@@ -430,6 +435,32 @@ final class KeySliceStore implements AutoCloseable
         releaseIfEmpty(entry);
     }
 
+    /**
+     * Visits every key with a pending fire chain, in record number order: the order a checkpoint restores,
+     * so a firing that walks the keys this way emits in the same order after a recovery. The visitor may
+     * fire and end chains (which may free records) but not add keys.
+     */
+    void forEachChain(final ChainVisitor visitor)
+    {
+        final UnsafeBuffer cells = records.buffer();
+        for (int record = 0, limit = records.recordLimit(); record < limit; record++)
+        {
+            final int header = records.offset(record);
+            final int keyTag = cells.getInt(header + KEY_TAG);
+            final long chainNextEnd = cells.getLong(header + CHAIN_NEXT_END);
+            if (keyTag != 0 && chainNextEnd != NO_CHAIN)
+            {
+                visitor.visit(keyTag, cells.getLong(header + KEY_ID), chainNextEnd);
+            }
+        }
+    }
+
+    /** Keys holding a slice or a pending chain. */
+    int liveKeys()
+    {
+        return keys.size();
+    }
+
     int liveSlices()
     {
         return liveSlices;
@@ -447,22 +478,21 @@ final class KeySliceStore implements AutoCloseable
      */
     void saveTo(final StateWriter out)
     {
-        out.section(0x511CE502).putInt(liveSlices).putInt(records.strideBytes()).putInt(ringSlices).putInt(suffixCells);
+        out.section(0x511CE503).putInt(liveSlices).putInt(records.strideBytes()).putInt(ringSlices).putInt(suffixCells);
         keys.saveTo(out);
-        keys.forEach(entry -> records.saveRecord(keys.aux(entry), out));
+        records.saveTo(out);
         overflow.saveTo(out);
     }
 
     void restoreFrom(final StateReader in)
     {
-        in.expectSection(0x511CE502, "a sliding window's slice store");
+        in.expectSection(0x511CE503, "a sliding window's slice store");
         liveSlices = in.getInt();
         in.expectInt(records.strideBytes(), "the slice record size (aggregates)");
         in.expectInt(ringSlices, "the slices kept per key");
         in.expectInt(suffixCells, "the suffix cells per key");
         keys.restoreFrom(in);
-        records.clear();
-        keys.forEach(entry -> keys.aux(entry, records.restoreRecord(in)));
+        records.restoreFrom(in);
         overflow.restoreFrom(in);
     }
 
@@ -471,6 +501,12 @@ final class KeySliceStore implements AutoCloseable
         keys.close();
         records.close();
         overflow.close();
+    }
+
+    /** A key's pending fire chain, as {@link #forEachChain} finds it. */
+    interface ChainVisitor
+    {
+        void visit(int keyTag, long keyId, long chainNextEnd);
     }
 
     private int newKey(final int keyTag, final long keyId, final long slice)
@@ -484,6 +520,8 @@ final class KeySliceStore implements AutoCloseable
         records.buffer().putLong(header + CHAIN_NEXT_END, NO_CHAIN);
         records.buffer().putLong(header + MAX_SLICE_START, Long.MIN_VALUE);
         records.buffer().putLong(header + SPLIT, NO_SUFFIXES);
+        records.buffer().putLong(header + KEY_ID, keyId);
+        records.buffer().putInt(header + KEY_TAG, keyTag);
         return entry;
     }
 
@@ -621,6 +659,7 @@ final class KeySliceStore implements AutoCloseable
             cells.getLong(header + CHAIN_NEXT_END) == NO_CHAIN)
         {
             keys.removeAt(entry);
+            cells.putInt(header + KEY_TAG, 0);
             records.freeRecord(record);
         }
     }

@@ -20,10 +20,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * added to every non-late window containing it, and a late window never fires again, so adding it to
  * the slice cannot change any output.
  *
- * <p>Per key, one "fire chain" timer walks the window ends in order while the key has slices that reach
- * them; the key record holds the chain's next end and the key's newest slice. An out-of-order slice that
- * needs an earlier window pulls the chain back and leaves the later timer stale; stale timers are
- * recognised when they pop (their end is not the chain's next end). With allowed lateness, each slice is
+ * <p>Per key, one "fire chain" walks the window ends in order while the key has slices that reach them;
+ * the key record holds the chain's next end and the key's newest slice. A {@link FireSchedule} counts the
+ * chains waiting at each end, so that an end most keys wait at fires by one walk of the records in number
+ * order, with no timer per key; an end that turns out sparse is listed, which gives every waiting chain a
+ * timer, as with tumbling windows. An out-of-order slice that needs an earlier window pulls the chain
+ * back and leaves the later count (and timer) stale; either way of firing checks the chain's next end,
+ * so a stale one fires nothing. With allowed lateness, each slice is
  * freed by a timer at the lateness horizon of the last window containing it; without, a firing frees the
  * slices no later window needs (slices in the overflow table keep their timers).
  */
@@ -32,6 +35,8 @@ public final class SlidingWindowOperator implements WindowOperator
     private static final int FIRE = 0;
     private static final int CLEANUP_FIRING_COUNT = 1;
     private static final int CLEANUP_SLICE = 2;
+    /** Walk the records to fire a window end once the keys due there are at least 1 / this of the live ones. */
+    private static final int SWEEP_WHEN_DUE_OF_LIVE = 2;
 
     private final SliceGrid grid;
     private final long latenessMs;
@@ -40,8 +45,13 @@ public final class SlidingWindowOperator implements WindowOperator
     private final KeySliceStore store;
     private final BucketTimerQueue timers;
     private final FiringCounter firings;
+    private final FireSchedule schedule;
+    private final KeySliceStore.ChainVisitor fireIfDueInSweep = this::fireIfDueInSweep;
+    private final KeySliceStore.ChainVisitor listChain = this::listChain;
     private final DirectMemory scratchMemory;
     private final UnsafeBuffer scratch;
+    /** The window end a walk of the records is firing. */
+    private long sweepWindowEnd;
 
     public SlidingWindowOperator(
         final WindowSpec window, final long allowedLatenessMs, final Output output, final int expectedKeys)
@@ -66,6 +76,7 @@ public final class SlidingWindowOperator implements WindowOperator
         this.store = new KeySliceStore(layout, ringSlices, suffixCells, expectedKeys);
         this.timers = new BucketTimerQueue(expectedKeys * 2);
         this.firings = new FiringCounter(latenessMs, expectedKeys, timers, CLEANUP_FIRING_COUNT);
+        this.schedule = new FireSchedule(grid);
         this.scratchMemory = new DirectMemory(layout.bytes());
         this.scratch = scratchMemory.buffer();
     }
@@ -130,9 +141,22 @@ public final class SlidingWindowOperator implements WindowOperator
     public void onWatermark(final long watermarkMs)
     {
         final BucketTimerQueue timers = this.timers;
+        final FireSchedule schedule = this.schedule;
         boolean freed = false;
-        while (!timers.isEmpty() && timers.peekTime() <= watermarkMs)
+        while (true)
         {
+            final boolean fireDue = !schedule.isEmpty() && schedule.earliestFireTime() <= watermarkMs;
+            final boolean timerDue = !timers.isEmpty() && timers.peekTime() <= watermarkMs;
+            // At equal times a window end fires before any cleanup, as FIRE timers sort first.
+            if (fireDue && (!timerDue || schedule.earliestFireTime() <= timers.peekTime()))
+            {
+                fireEarliestEnd();
+                continue;
+            }
+            if (!timerDue)
+            {
+                break;
+            }
             final int kind = timers.peekKind();
             final long keyId = timers.peekKey();
             final int keyTag = timers.peekTag();
@@ -140,15 +164,14 @@ public final class SlidingWindowOperator implements WindowOperator
             timers.poll();
             switch (kind)
             {
-                case FIRE:
-                    onFireTimer(keyTag, keyId, aux);
-                    break;
                 case CLEANUP_SLICE:
                     freed |= store.remove(keyTag, keyId, aux);
                     break;
-                default:
+                case CLEANUP_FIRING_COUNT:
                     firings.forget(keyTag, keyId, aux);
                     break;
+                default:
+                    throw new IllegalStateException("a fire timer outside the fire schedule, for window end " + aux);
             }
         }
         if (freed)
@@ -186,24 +209,27 @@ public final class SlidingWindowOperator implements WindowOperator
         return store.liveSlices();
     }
 
+    /** Chains waiting at unlisted window ends are counted as timers: they are pending all the same. */
     public int pendingTimers()
     {
-        return timers.size();
+        return timers.size() + schedule.unlistedWindows();
     }
 
     public void saveTo(final StateWriter out)
     {
-        out.section(0x511D1400);
+        out.section(0x511D1401);
         store.saveTo(out);
         timers.saveTo(out);
+        schedule.saveTo(out);
         firings.saveTo(out);
     }
 
     public void restoreFrom(final StateReader in)
     {
-        in.expectSection(0x511D1400, "a sliding window operator");
+        in.expectSection(0x511D1401, "a sliding window operator");
         store.restoreFrom(in);
         timers.restoreFrom(in);
+        schedule.restoreFrom(in);
         firings.restoreFrom(in);
     }
 
@@ -234,11 +260,107 @@ public final class SlidingWindowOperator implements WindowOperator
         if (end < store.chainNextEnd(record))
         {
             store.chainNextEnd(record, end);
-            timers.add(end - 1, FIRE, keyId, keyTag, end);
+            scheduleFire(keyTag, keyId, end);
         }
     }
 
-    private void onFireTimer(final int keyTag, final long keyId, final long windowEnd)
+    /** The key's chain now waits at this window end: counted there, with a timer if the end is listed. */
+    private void scheduleFire(final int keyTag, final long keyId, final long windowEnd)
+    {
+        if (schedule.windowCreated(grid.sliceIndex(windowEnd - grid.sizeMs)))
+        {
+            timers.add(windowEnd - 1, FIRE, keyId, keyTag, windowEnd);
+        }
+    }
+
+    /**
+     * Whether to fire a window end by walking the records rather than looking up each due key: when the
+     * keys due are a good share of all the live ones, as when most keys are active, a walk in record order
+     * reads headers and cell columns forward where lookups would each miss the cache at random.
+     */
+    private boolean sweepPays(final int dueKeys)
+    {
+        return (long)dueKeys * SWEEP_WHEN_DUE_OF_LIVE >= store.liveKeys();
+    }
+
+    /**
+     * Fires the earliest pending window end: by a walk of the records if its keys are a good share of the
+     * live ones, else through their timers, listing it (and every other pending end) first if it is not yet.
+     * A count may include keys whose chain was pulled back to an earlier end since; both ways check each
+     * key's chain, so such a key fires once, where its chain is.
+     */
+    private void fireEarliestEnd()
+    {
+        final FireSchedule schedule = this.schedule;
+        final long windowEnd = grid.sliceStartOf(schedule.earliestIndex()) + grid.sizeMs;
+        final boolean listed = schedule.earliestListed();
+        if (sweepPays(schedule.earliestCount()))
+        {
+            schedule.removeEarliest();
+            if (listed && hasFireTimersAt(windowEnd))
+            {
+                timers.pollInstant(); // the walk reaches every key they name
+            }
+            sweepWindowEnd = windowEnd;
+            store.forEachChain(fireIfDueInSweep);
+            return;
+        }
+        if (!listed)
+        {
+            listPendingChains();
+        }
+        schedule.removeEarliest();
+        if (hasFireTimersAt(windowEnd))
+        {
+            final BucketTimerQueue timers = this.timers;
+            for (int due = timers.peekInstantSize(); due > 0; due--)
+            {
+                final long keyId = timers.peekKey();
+                final int keyTag = timers.peekTag();
+                timers.poll();
+                fireChain(keyTag, keyId, windowEnd);
+            }
+        }
+    }
+
+    /**
+     * Whether the timers' head is this end's fire timers. A listed end should always have some (each chain
+     * waiting there got one), but its count can include chains pulled back since, so this is checked, not
+     * assumed: firing an end is then a no-op rather than a poll of some other instant's timers.
+     */
+    private boolean hasFireTimersAt(final long windowEnd)
+    {
+        return !timers.isEmpty() && timers.peekTime() == windowEnd - 1 && timers.peekKind() == FIRE;
+    }
+
+    private void fireIfDueInSweep(final int keyTag, final long keyId, final long chainNextEnd)
+    {
+        if (chainNextEnd == sweepWindowEnd)
+        {
+            fireChain(keyTag, keyId, chainNextEnd);
+        }
+    }
+
+    /**
+     * Gives every chain waiting at an unlisted end its fire timer, in record order, and marks those ends
+     * listed: one walk, paid when a sparse end is due, and no more often than ends are (see {@link FireSchedule}).
+     */
+    private void listPendingChains()
+    {
+        store.forEachChain(listChain);
+        schedule.listAll();
+    }
+
+    private void listChain(final int keyTag, final long keyId, final long chainNextEnd)
+    {
+        if (schedule.isUnlisted(grid.sliceIndex(chainNextEnd - grid.sizeMs)))
+        {
+            timers.add(chainNextEnd - 1, FIRE, keyId, keyTag, chainNextEnd);
+        }
+    }
+
+    /** Fires the key's window ending here if its chain waits here, and moves the chain on or ends it. */
+    private void fireChain(final int keyTag, final long keyId, final long windowEnd)
     {
         final int record = store.record(keyTag, keyId);
         if (record == OffHeapTable.NOT_FOUND || store.chainNextEnd(record) != windowEnd)
@@ -257,7 +379,7 @@ public final class SlidingWindowOperator implements WindowOperator
         if (store.maxSliceStart(record) >= nextEnd - grid.sizeMs)
         {
             store.chainNextEnd(record, nextEnd);
-            timers.add(nextEnd - 1, FIRE, keyId, keyTag, nextEnd);
+            scheduleFire(keyTag, keyId, nextEnd);
         }
         else
         {
