@@ -140,7 +140,7 @@ public final class RecordArena implements AutoCloseable
         {
             if (!isFree[record])
             {
-                saveRecord(record, out);
+                writeRecord(record, out);
             }
         }
     }
@@ -153,6 +153,10 @@ public final class RecordArena implements AutoCloseable
         in.expectInt(columns, "the cells per record");
         in.expectInt(cellBytes, "the cell size");
         final int savedHighWater = in.getInt();
+        if (savedHighWater < 0 || (long)savedHighWater * (stride + (long)columns * cellBytes) > Integer.MAX_VALUE)
+        {
+            throw new IllegalStateException("checkpoint holds a record arena of " + savedHighWater + " records, more than one fits");
+        }
         final int savedFreeCount = in.peekCount();
         final int[] savedFree = in.getInts(16);
         if (!isFreeList(savedFree, savedFreeCount, savedHighWater))
@@ -173,35 +177,9 @@ public final class RecordArena implements AutoCloseable
         {
             if (!isFree[record])
             {
-                in.getWords(buffer, offset(record), stride);
-                for (int column = 0; column < columns; column++)
-                {
-                    in.getWords(buffer, cellOffset(record, column), cellBytes);
-                }
+                readRecord(record, in);
             }
         }
-    }
-
-    /** Writes the record's fixed part, then its cells in column order. */
-    public void saveRecord(final int record, final StateWriter out)
-    {
-        out.putWords(buffer, offset(record), stride);
-        for (int column = 0; column < columns; column++)
-        {
-            out.putWords(buffer, cellOffset(record, column), cellBytes);
-        }
-    }
-
-    /** Reads what {@link #saveRecord} wrote into a newly allocated record, and returns its number. */
-    public int restoreRecord(final StateReader in)
-    {
-        final int record = allocateRecord();
-        in.getWords(buffer, offset(record), stride);
-        for (int column = 0; column < columns; column++)
-        {
-            in.getWords(buffer, cellOffset(record, column), cellBytes);
-        }
-        return record;
     }
 
     /** Forgets every record, for a restore that allocates them again. */
@@ -223,6 +201,25 @@ public final class RecordArena implements AutoCloseable
         }
     }
 
+    /** The record's fixed part, then its cells in column order. */
+    private void writeRecord(final int record, final StateWriter out)
+    {
+        out.putWords(buffer, offset(record), stride);
+        for (int column = 0; column < columns; column++)
+        {
+            out.putWords(buffer, cellOffset(record, column), cellBytes);
+        }
+    }
+
+    private void readRecord(final int record, final StateReader in)
+    {
+        in.getWords(buffer, offset(record), stride);
+        for (int column = 0; column < columns; column++)
+        {
+            in.getWords(buffer, cellOffset(record, column), cellBytes);
+        }
+    }
+
     private boolean[] freeSet()
     {
         final boolean[] isFree = new boolean[highWater];
@@ -236,7 +233,7 @@ public final class RecordArena implements AutoCloseable
     /** Whether the numbers are a free list for this many records: each below it, none twice. */
     private static boolean isFreeList(final int[] numbers, final int count, final int highWater)
     {
-        if (highWater < 0 || count > highWater)
+        if (count > highWater)
         {
             return false;
         }
