@@ -455,10 +455,13 @@ final class KeySliceStore implements AutoCloseable
         }
     }
 
-    /** Keys holding a slice or a pending chain. */
-    int liveKeys()
+    /**
+     * How many records a {@link #forEachChain} walk reads: every number handed out so far, freed ones
+     * included (the arena does not compact, so after a crowd of keys has gone this stays high).
+     */
+    int chainWalkLength()
     {
-        return keys.size();
+        return records.recordLimit();
     }
 
     int liveSlices()

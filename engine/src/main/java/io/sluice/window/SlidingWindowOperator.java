@@ -35,8 +35,8 @@ public final class SlidingWindowOperator implements WindowOperator
     private static final int FIRE = 0;
     private static final int CLEANUP_FIRING_COUNT = 1;
     private static final int CLEANUP_SLICE = 2;
-    /** Walk the records to fire a window end once the keys due there are at least 1 / this of the live ones. */
-    private static final int SWEEP_WHEN_DUE_OF_LIVE = 2;
+    /** Walk the records to fire a window end once the keys due there are at least 1 / this of the records walked. */
+    private static final int SWEEP_WHEN_DUE_OF_WALKED = 2;
 
     private final SliceGrid grid;
     private final long latenessMs;
@@ -275,12 +275,13 @@ public final class SlidingWindowOperator implements WindowOperator
 
     /**
      * Whether to fire a window end by walking the records rather than looking up each due key: when the
-     * keys due are a good share of all the live ones, as when most keys are active, a walk in record order
-     * reads headers and cell columns forward where lookups would each miss the cache at random.
+     * keys due are a good share of the records the walk reads, as when most keys are active, a walk in
+     * record order reads headers and cell columns forward where lookups would each miss the cache at
+     * random. Freed records count as read, so a walk never costs more than a few lookups per due key.
      */
     private boolean sweepPays(final int dueKeys)
     {
-        return (long)dueKeys * SWEEP_WHEN_DUE_OF_LIVE >= store.liveKeys();
+        return (long)dueKeys * SWEEP_WHEN_DUE_OF_WALKED >= store.chainWalkLength();
     }
 
     /**
