@@ -60,7 +60,7 @@ class SessionOperatorModelTest
                 model.event(Long.toString(key), time, value);
                 maxTime = Math.max(maxTime, time);
                 harness.watermark(maxTime - bound - 1);
-                late += collect(harness.drain(), got);
+                late += WindowHarness.collectResults(harness.drain(), got);
                 if (random.nextInt(200) == 0)
                 {
                     harness.checkpointAndRestore();
@@ -68,30 +68,12 @@ class SessionOperatorModelTest
             }
             harness.endOfInput();
             model.endOfInput();
-            late += collect(harness.drain(), got);
+            late += WindowHarness.collectResults(harness.drain(), got);
             assertEquals(0, harness.operator().liveEntries(), "seed " + seed + ": state left after end of input");
             assertEquals(0, harness.operator().pendingTimers(), "seed " + seed + ": timers left after end of input");
         }
         assertEquals(sorted(model.output()), sorted(got), "seed " + seed);
         assertEquals(model.late(), late, "seed " + seed + ": late events");
-    }
-
-    /** Adds the results to {@code into} and returns how many late events the lines held. */
-    private static int collect(final List<String> lines, final List<String> into)
-    {
-        int late = 0;
-        for (final String line : lines)
-        {
-            if (line.startsWith("late:"))
-            {
-                late++;
-            }
-            else
-            {
-                into.add(line);
-            }
-        }
-        return late;
     }
 
     private static List<String> sorted(final List<String> results)

@@ -56,18 +56,7 @@ class SlidingFiringOrderTest
 
         final List<String> uninterrupted = run(window, lateness, bound, events, null);
         final List<String> results = new ArrayList<>();
-        long late = 0;
-        for (final String line : uninterrupted)
-        {
-            if (line.startsWith("late:"))
-            {
-                late++;
-            }
-            else
-            {
-                results.add(line);
-            }
-        }
+        final long late = WindowHarness.collectResults(uninterrupted, results);
         final List<String> expected = new ArrayList<>(reference.output());
         Collections.sort(expected);
         Collections.sort(results);

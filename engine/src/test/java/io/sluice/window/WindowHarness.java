@@ -92,6 +92,28 @@ public final class WindowHarness implements AutoCloseable
         return watermark(Long.MAX_VALUE);
     }
 
+    /**
+     * Sorts harness output lines: results go to {@code results}, late events are counted.
+     *
+     * @return how many of the lines were late events.
+     */
+    public static int collectResults(final List<String> lines, final List<String> results)
+    {
+        int late = 0;
+        for (final String line : lines)
+        {
+            if (line.startsWith("late:"))
+            {
+                late++;
+            }
+            else
+            {
+                results.add(line);
+            }
+        }
+        return late;
+    }
+
     /** Output since the last call, in emission order. */
     public List<String> drain()
     {
