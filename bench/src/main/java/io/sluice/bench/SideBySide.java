@@ -77,13 +77,22 @@ public final class SideBySide
             }
             return new BareTumblingKernel(keys);
         }
-        // The platform loader as parent: nothing of Sluice or its libraries is shared between the two builds.
-        final URLClassLoader loader = new URLClassLoader(new URL[] {Paths.get(jar).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+        return isolatedLap(new URL[] {Paths.get(jar).toUri().toURL()}, window, keys);
+    }
+
+    /**
+     * An {@link OperatorLap} loaded from these class path entries in a class loader of its own, with the
+     * platform loader as parent: nothing of Sluice or its libraries is shared with any other lap, so each
+     * lap's call sites see one operator class and are compiled for it alone.
+     */
+    static LongUnaryOperator isolatedLap(final URL[] classPath, final String window, final int keys) throws Exception
+    {
+        final URLClassLoader loader = new URLClassLoader(classPath, ClassLoader.getPlatformClassLoader());
         return (LongUnaryOperator)loader.loadClass(OperatorLap.class.getName())
             .getConstructor(String.class, int.class).newInstance(window, keys);
     }
 
-    private static String quartiles(final List<Double> values)
+    static String quartiles(final List<Double> values)
     {
         final List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
