@@ -77,6 +77,7 @@ final class KeySliceStore implements AutoCloseable
     private static final int KEY_TAG = 56;
     private static final int HEADER_BYTES = 64;
     private static final long NO_SUFFIXES = Long.MIN_VALUE;
+    private static final int NOT_IN_RING = -1;
     /** Windows of fewer slices merge them directly: a few cell reads per firing cost less than doubling the cells. */
     static final int MIN_SUFFIX_SLICES = 16;
 
@@ -228,7 +229,6 @@ final class KeySliceStore implements AutoCloseable
     {
         final UnsafeBuffer cells = records.buffer();
         final long base = base(entry);
-        final boolean anyInOverflow = cells.getInt(records.offset(record) + OVERFLOW_SLICES) != 0;
         long total = 0;
         long sum = 0;
         long min = Long.MAX_VALUE;
@@ -236,10 +236,10 @@ final class KeySliceStore implements AutoCloseable
         for (long slice = firstSlice, endSlice = firstSlice + count; slice < endSlice; slice++)
         {
             UnsafeBuffer source = cells;
-            int offset = ringCell(record, slice);
-            if (!covers(base, slice) || cells.getLong(offset + AccumulatorLayout.COUNT_OFFSET) == 0)
+            int offset = liveRingCell(base, record, slice);
+            if (offset == NOT_IN_RING)
             {
-                final int found = anyInOverflow ? overflow.find(keys.key1(entry), slice, keys.tag(entry)) : OffHeapTable.NOT_FOUND;
+                final int found = overflowEntry(entry, record, slice);
                 if (found == OffHeapTable.NOT_FOUND)
                 {
                     continue;
@@ -476,8 +476,8 @@ final class KeySliceStore implements AutoCloseable
     }
 
     /**
-     * The index, then each key's record in the index's slot order (restoring visits the slots in the same
-     * order and hands the records out afresh), then the overflow table.
+     * The index, then the records by number with the arena's free list (so that the index's record numbers,
+     * and the order {@link #forEachChain} walks, hold after a restore), then the overflow table.
      */
     void saveTo(final StateWriter out)
     {
@@ -569,23 +569,37 @@ final class KeySliceStore implements AutoCloseable
     private boolean mergeSliceInto(
         final int entry, final int record, final long slice, final MutableDirectBuffer target, final int targetOffset)
     {
-        final UnsafeBuffer cells = records.buffer();
-        final int cellOffset = ringCell(record, slice);
-        if (covers(base(entry), slice) && cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
+        final int cellOffset = liveRingCell(base(entry), record, slice);
+        if (cellOffset != NOT_IN_RING)
         {
-            layout.merge(target, targetOffset, cells, cellOffset);
+            layout.merge(target, targetOffset, records.buffer(), cellOffset);
             return true;
         }
-        if (cells.getInt(records.offset(record) + OVERFLOW_SLICES) != 0)
+        final int found = overflowEntry(entry, record, slice);
+        if (found != OffHeapTable.NOT_FOUND)
         {
-            final int found = overflow.find(keys.key1(entry), slice, keys.tag(entry));
-            if (found != OffHeapTable.NOT_FOUND)
-            {
-                layout.merge(target, targetOffset, overflow.buffer(), overflow.valueOffset(found));
-                return true;
-            }
+            layout.merge(target, targetOffset, overflow.buffer(), overflow.valueOffset(found));
+            return true;
         }
         return false;
+    }
+
+    /** @return the offset of the slice's ring cell if the ring holds the slice, else {@link #NOT_IN_RING}. */
+    private int liveRingCell(final long base, final int record, final long slice)
+    {
+        final int cellOffset = ringCell(record, slice);
+        return covers(base, slice) && records.buffer().getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0 ?
+            cellOffset : NOT_IN_RING;
+    }
+
+    /** @return the slice's entry in the overflow table, or {@link OffHeapTable#NOT_FOUND}. */
+    private int overflowEntry(final int entry, final int record, final long slice)
+    {
+        if (records.buffer().getInt(records.offset(record) + OVERFLOW_SLICES) == 0)
+        {
+            return OffHeapTable.NOT_FOUND; // the key has none there: no lookup
+        }
+        return overflow.find(keys.key1(entry), slice, keys.tag(entry));
     }
 
     private long base(final int entry)
