@@ -286,7 +286,7 @@ public final class SlidingWindowOperator implements WindowOperator
 
     /**
      * Fires the earliest pending window end: by a walk of the records if its keys are a good share of the
-     * live ones, else through their timers, listing it (and every other pending end) first if it is not yet.
+     * records walked, else through their timers, listing it (and every other pending end) first if it is not yet.
      * A count may include keys whose chain was pulled back to an earlier end since; both ways check each
      * key's chain, so such a key fires once, where its chain is.
      */
