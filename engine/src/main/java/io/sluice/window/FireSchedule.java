@@ -1,5 +1,6 @@
 package io.sluice.window;
 
+import io.sluice.state.BucketTimerQueue;
 import io.sluice.state.StateReader;
 import io.sluice.state.StateWriter;
 
@@ -65,6 +66,19 @@ final class FireSchedule
     boolean isEmpty()
     {
         return head == tail;
+    }
+
+    /**
+     * Whether the earliest index is due at this watermark and fires before the operator's next due timer:
+     * at equal times an index fires first, as its windows' own fire timers would sort before any cleanup.
+     */
+    boolean firesBefore(final BucketTimerQueue timers, final long watermarkMs)
+    {
+        if (isEmpty() || earliestFireTime() > watermarkMs)
+        {
+            return false;
+        }
+        return timers.isEmpty() || earliestFireTime() <= timers.peekTime();
     }
 
     long earliestIndex()

@@ -145,15 +145,12 @@ public final class SlidingWindowOperator implements WindowOperator
         boolean freed = false;
         while (true)
         {
-            final boolean fireDue = !schedule.isEmpty() && schedule.earliestFireTime() <= watermarkMs;
-            final boolean timerDue = !timers.isEmpty() && timers.peekTime() <= watermarkMs;
-            // At equal times a window end fires before any cleanup, as FIRE timers sort first.
-            if (fireDue && (!timerDue || schedule.earliestFireTime() <= timers.peekTime()))
+            if (schedule.firesBefore(timers, watermarkMs))
             {
                 fireEarliestEnd();
                 continue;
             }
-            if (!timerDue)
+            if (timers.isEmpty() || timers.peekTime() > watermarkMs)
             {
                 break;
             }

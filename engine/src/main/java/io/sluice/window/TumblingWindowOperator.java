@@ -100,15 +100,12 @@ public final class TumblingWindowOperator implements WindowOperator
         boolean freed = false;
         while (true)
         {
-            final boolean fireDue = !schedule.isEmpty() && schedule.earliestFireTime() <= watermarkMs;
-            final boolean timerDue = !timers.isEmpty() && timers.peekTime() <= watermarkMs;
-            // At equal times an index fires before any cleanup, as FIRE timers sort first.
-            if (fireDue && (!timerDue || schedule.earliestFireTime() <= timers.peekTime()))
+            if (schedule.firesBefore(timers, watermarkMs))
             {
                 freed |= fireEarliestIndex();
                 continue;
             }
-            if (!timerDue)
+            if (timers.isEmpty() || timers.peekTime() > watermarkMs)
             {
                 break;
             }
