@@ -55,11 +55,32 @@ public final class TumblingWindowOperator implements WindowOperator
         this.schedule = new FireSchedule(grid);
     }
 
+    /**
+     * The common case first, and small enough for the JIT to inline into the shard's loop: an event for a
+     * window that exists and has not fired yet (so it cannot be late either) is one lookup and one update.
+     */
     public void onElement(
         final int keyTag, final long keyId, final long eventTimeMs, final long value, final int partition, final long watermarkMs)
     {
         final SliceGrid grid = this.grid;
         grid.locate(eventTimeMs);
+        if (grid.lastEnd() - 1 > watermarkMs)
+        {
+            final OffHeapTable windows = this.windows;
+            final int entry = windows.find(keyId, grid.sliceIndex(), keyTag);
+            if (entry != OffHeapTable.NOT_FOUND)
+            {
+                layout.add(windows.buffer(), windows.valueOffset(entry), value);
+                return;
+            }
+        }
+        onNewLateOrFiredWindow(keyTag, keyId, eventTimeMs, value, partition, watermarkMs);
+    }
+
+    /** A new window, a late event, or a re-firing: everything but an update of a pending window. */
+    private void onNewLateOrFiredWindow(
+        final int keyTag, final long keyId, final long eventTimeMs, final long value, final int partition, final long watermarkMs)
+    {
         final long end = grid.lastEnd();
         if (end - 1 + latenessMs <= watermarkMs)
         {
