@@ -88,11 +88,32 @@ public final class SlidingWindowOperator implements WindowOperator
         return KeySliceStore.ringSlicesFor(grid.slicesPerWindow + SliceGrid.ceilDiv(allowedLatenessMs, grid.sliceMs));
     }
 
+    /**
+     * The common case first, kept small: an event ahead of the watermark lies in no window that has fired
+     * or is late, so unless it opens a slice it is one update.
+     */
     public void onElement(
         final int keyTag, final long keyId, final long eventTimeMs, final long value, final int partition, final long watermarkMs)
     {
         final SliceGrid grid = this.grid;
         grid.locate(eventTimeMs);
+        if (eventTimeMs > watermarkMs && grid.lastEnd() > grid.sliceStart())
+        {
+            final int added = store.add(keyTag, keyId, grid.sliceIndex(), value);
+            if (added != KeySliceStore.ADDED)
+            {
+                onSliceOpened(keyTag, keyId, added, watermarkMs);
+            }
+            return;
+        }
+        onElementAtOrBehindWatermark(keyTag, keyId, eventTimeMs, value, partition, watermarkMs);
+    }
+
+    /** An event at or behind the watermark (late, or in a slice a firing may have merged already), or in a gap between windows. */
+    private void onElementAtOrBehindWatermark(
+        final int keyTag, final long keyId, final long eventTimeMs, final long value, final int partition, final long watermarkMs)
+    {
+        final SliceGrid grid = this.grid;
         final long sliceStart = grid.sliceStart();
         final long lastEnd = grid.lastEnd();
         if (lastEnd <= sliceStart)
@@ -115,27 +136,30 @@ public final class SlidingWindowOperator implements WindowOperator
             return;
         }
 
-        final long slice = grid.sliceIndex();
-        final int added = store.add(keyTag, keyId, slice, value);
-        if (eventTimeMs <= watermarkMs)
-        {
-            // Behind the watermark, so possibly in a slice a firing has already merged: only then can the
-            // suffixes be stale (see KeySliceStore), and an element ahead of the watermark never pays this.
-            store.invalidateSuffixes(store.lastRecord());
-        }
+        final int added = store.add(keyTag, keyId, grid.sliceIndex(), value);
+        // At or behind the watermark, so possibly in a slice a firing has already merged: only then can the
+        // suffixes be stale (see KeySliceStore), and an element ahead of the watermark never pays this.
+        store.invalidateSuffixes(store.lastRecord());
         if (added != KeySliceStore.ADDED)
         {
-            if (latenessMs > 0 || added == KeySliceStore.CREATED_IN_OVERFLOW)
-            {
-                timers.add(lastEnd - 1 + latenessMs, CLEANUP_SLICE, keyId, keyTag, slice);
-            }
-            joinFireChain(store.lastRecord(), keyTag, keyId, sliceStart, lastEnd, watermarkMs);
+            onSliceOpened(keyTag, keyId, added, watermarkMs);
         }
 
         if (latenessMs > 0 && grid.firstEnd() - 1 <= watermarkMs)
         {
             fireLateWindows(keyTag, keyId, grid.firstEnd(), lastEnd, watermarkMs);
         }
+    }
+
+    /** The located slice was just created for the key (store.add said how): its cleanup and its fire chain. */
+    private void onSliceOpened(final int keyTag, final long keyId, final int added, final long watermarkMs)
+    {
+        final long lastEnd = grid.lastEnd();
+        if (latenessMs > 0 || added == KeySliceStore.CREATED_IN_OVERFLOW)
+        {
+            timers.add(lastEnd - 1 + latenessMs, CLEANUP_SLICE, keyId, keyTag, grid.sliceIndex());
+        }
+        joinFireChain(store.lastRecord(), keyTag, keyId, grid.sliceStart(), lastEnd, watermarkMs);
     }
 
     public void onWatermark(final long watermarkMs)
