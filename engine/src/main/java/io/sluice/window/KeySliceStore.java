@@ -152,7 +152,26 @@ final class KeySliceStore implements AutoCloseable
      */
     int add(final int keyTag, final long keyId, final long slice, final long value)
     {
-        int entry = keys.find(keyId, 0, keyTag);
+        // The common case, small enough to stay inlined in the operator: a live slice in the key's ring.
+        final int entry = keys.find(keyId, 0, keyTag);
+        if (entry != OffHeapTable.NOT_FOUND)
+        {
+            final UnsafeBuffer cells = records.buffer();
+            final int cellOffset = ringCell(keys.aux(entry), slice);
+            if (covers(base(entry), slice) && cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
+            {
+                lastEntry = entry;
+                layout.add(cells, cellOffset, value);
+                return ADDED;
+            }
+        }
+        return addOtherwise(keyTag, keyId, slice, value, entry);
+    }
+
+    /** {@link #add} to a new key, a slice outside the ring or in the overflow table, or a new slice. */
+    private int addOtherwise(final int keyTag, final long keyId, final long slice, final long value, final int foundEntry)
+    {
+        int entry = foundEntry;
         if (entry == OffHeapTable.NOT_FOUND)
         {
             entry = newKey(keyTag, keyId, slice);
