@@ -55,7 +55,38 @@ public final class SessionWindowOperator implements WindowOperator
         this.scratch = scratchMemory.buffer();
     }
 
+    /**
+     * The common case first, kept small: an event that falls in the key's first session, reaches no later
+     * one and does not move its start, while that session has not fired, only updates it and may push its
+     * end out (its timers follow lazily, see {@link #onWatermark}).
+     */
     public void onElement(
+        final int keyTag, final long keyId, final long eventTimeMs, final long value, final int partition, final long watermarkMs)
+    {
+        final SessionList sessions = this.sessions;
+        final int first = sessions.first(keyTag, keyId);
+        if (first != OffHeapTable.NOT_FOUND)
+        {
+            final long start = sessions.start(first);
+            final long end = sessions.end(first);
+            final long newEnd = eventTimeMs + gapMs;
+            final long next = sessions.next(first);
+            if (start <= eventTimeMs && eventTimeMs <= end && end - 1 > watermarkMs && (next == NONE || next > newEnd))
+            {
+                layout.add(sessions.buffer(), sessions.accumulatorOffset(first), value);
+                if (newEnd > end)
+                {
+                    sessions.end(first, newEnd);
+                    sessions.firings(first, 0);
+                }
+                return;
+            }
+        }
+        onElementOtherwise(keyTag, keyId, eventTimeMs, value, partition, watermarkMs);
+    }
+
+    /** A new session, a merge, a start moved earlier, a late event or a re-firing: the general case. */
+    private void onElementOtherwise(
         final int keyTag, final long keyId, final long eventTimeMs, final long value, final int partition, final long watermarkMs)
     {
         final long newStart = eventTimeMs;
