@@ -210,6 +210,72 @@ public final class OffHeapTable implements AutoCloseable
     }
 
     /**
+     * Visits every live entry whose key2 is the given one, in slot order, and removes them all: what firing
+     * one window index of a table that holds little else does. Entry by entry, each removal would shift
+     * its probe chain back; here the visited entries are cleared where they are, and the survivors are
+     * then re-seated once each, in slot order from a slot that was empty before (no probe chain crosses an
+     * empty slot, so each survivor moves back to the first free slot on its own chain, as a rehash would).
+     *
+     * @param visitor sees each entry before it goes; it must not insert or remove.
+     * @return how many entries were removed.
+     */
+    public int removeAllWithKey2(final long key2, final EntryVisitor visitor)
+    {
+        final UnsafeBuffer buffer = this.buffer;
+        final int emptyBefore = firstEmptySlot();
+        int removed = 0;
+        for (int slot = nextOccupiedSlot(0); slot != NOT_FOUND; slot = nextOccupiedSlot(slot + 1))
+        {
+            final int offset = slot * stride;
+            if (buffer.getLong(offset + KEY2_OFFSET) == key2)
+            {
+                visitor.visit(offset);
+                clearSlot(buffer, slot);
+                removed++;
+            }
+        }
+        if (removed > 0)
+        {
+            size -= removed;
+            reseatAfter(emptyBefore, capacity);
+            reseatAfter(-1, emptyBefore);
+        }
+        return removed;
+    }
+
+    /** Re-seats the entries in slots (from, to) in order: each moves to the first free slot from its home. */
+    private void reseatAfter(final int from, final int to)
+    {
+        final UnsafeBuffer buffer = this.buffer;
+        for (int slot = nextOccupiedSlot(from + 1); slot != NOT_FOUND && slot < to; slot = nextOccupiedSlot(slot + 1))
+        {
+            final int offset = slot * stride;
+            int free = home(buffer.getLong(offset + KEY1_OFFSET), buffer.getLong(offset + KEY2_OFFSET), buffer.getInt(offset + TAG_OFFSET));
+            while (free != slot && buffer.getInt(free * stride + TAG_OFFSET) != 0)
+            {
+                free = (free + 1) & mask;
+            }
+            if (free != slot)
+            {
+                copySlot(buffer, offset, free * stride);
+                occupied[free >>> 6] |= 1L << free;
+                clearSlot(buffer, slot);
+            }
+        }
+    }
+
+    /** The first empty slot: there is one, below the capacity, since the table is never full. */
+    private int firstEmptySlot()
+    {
+        int word = 0;
+        while (occupied[word] == -1L)
+        {
+            word++;
+        }
+        return (word << 6) + Long.numberOfTrailingZeros(~occupied[word]);
+    }
+
+    /**
      * Gives memory back once most entries are gone (e.g. after a burst of keys), never below the initial
      * capacity. Called from housekeeping, not per event.
      */

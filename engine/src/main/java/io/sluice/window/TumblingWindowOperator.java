@@ -37,6 +37,8 @@ public final class TumblingWindowOperator implements WindowOperator
     private final BucketTimerQueue timers;
     private final FiringCounter firings;
     private final FireSchedule schedule;
+    // Made once: a walk that fires an index passes it to the table for every window, allocating nothing.
+    private final OffHeapTable.EntryVisitor emitEntry = this::emitAt;
 
     public TumblingWindowOperator(
         final WindowSpec window, final long allowedLatenessMs, final Output output, final int expectedKeys)
@@ -302,33 +304,26 @@ public final class TumblingWindowOperator implements WindowOperator
     /**
      * Fires every window with this grid index, in slot order: exactly the windows the schedule counts,
      * because a window created before its firing time is counted there and no other window has that index
-     * then. Without lateness each is freed as it fires; the removal shifts later entries back, so the walk
-     * looks at the emptied slot again (only entries of other windows can wrap round to behind it).
+     * then. Without lateness nothing can reach them again, so they are removed in the same pass.
      *
      * @return whether any window was freed.
      */
     private boolean fireInSlotOrder(final long index)
     {
         final OffHeapTable windows = this.windows;
-        boolean freed = false;
-        int slot = windows.nextOccupiedSlot(0);
-        while (slot != OffHeapTable.NOT_FOUND)
+        if (latenessMs == 0)
+        {
+            return windows.removeAllWithKey2(index, emitEntry) > 0;
+        }
+        for (int slot = windows.nextOccupiedSlot(0); slot != OffHeapTable.NOT_FOUND; slot = windows.nextOccupiedSlot(slot + 1))
         {
             final int entry = windows.entryAt(slot);
             if (windows.key2(entry) == index)
             {
-                emit(windows.tag(entry), windows.key1(entry), index, entry);
-                if (latenessMs == 0)
-                {
-                    windows.removeAt(entry);
-                    freed = true;
-                    slot = windows.nextOccupiedSlot(slot);
-                    continue;
-                }
+                emitEntry.visit(entry);
             }
-            slot = windows.nextOccupiedSlot(slot + 1);
         }
-        return freed;
+        return false;
     }
 
     /** Emits the window with this grid index. @return its entry, or NOT_FOUND if it holds nothing. */
@@ -340,6 +335,11 @@ public final class TumblingWindowOperator implements WindowOperator
             emit(keyTag, keyId, index, entry);
         }
         return entry;
+    }
+
+    private void emitAt(final int entry)
+    {
+        emit(windows.tag(entry), windows.key1(entry), windows.key2(entry), entry);
     }
 
     private void emit(final int keyTag, final long keyId, final long index, final int entry)

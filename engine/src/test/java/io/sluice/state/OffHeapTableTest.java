@@ -64,6 +64,78 @@ class OffHeapTableTest
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+    void removingAllEntriesOfOneKey2LeavesEveryOtherEntryReachable(final long seed)
+    {
+        final SplittableRandom random = new SplittableRandom(seed);
+        final Map<Key, Long> reference = new HashMap<>();
+        // Up to 90% full, so that clusters are long and some wrap round the end of the table.
+        try (OffHeapTable table = new OffHeapTable(8, 16, 90))
+        {
+            for (int round = 0; round < 3_000; round++)
+            {
+                for (int n = random.nextInt(40); n > 0; n--)
+                {
+                    final Key key = new Key(random.nextLong(-60, 60), random.nextLong(0, 4), 1 + random.nextInt(2));
+                    if (!reference.containsKey(key))
+                    {
+                        final long value = random.nextLong();
+                        table.buffer().putLong(table.valueOffset(table.insert(key.key1(), key.key2(), key.tag())), value);
+                        reference.put(key, value);
+                    }
+                }
+                final long key2 = random.nextLong(0, 5);
+                final List<Integer> visitedOffsets = new ArrayList<>();
+                final Map<Key, Long> visited = new HashMap<>();
+                final int removed = table.removeAllWithKey2(key2, offset ->
+                {
+                    visitedOffsets.add(offset);
+                    visited.put(new Key(table.key1(offset), table.key2(offset), table.tag(offset)),
+                        table.buffer().getLong(table.valueOffset(offset)));
+                });
+
+                final Map<Key, Long> expected = new HashMap<>();
+                reference.forEach((key, value) ->
+                {
+                    if (key.key2() == key2)
+                    {
+                        expected.put(key, value);
+                    }
+                });
+                assertEquals(expected, visited, "round " + round + ": the entries of key2 " + key2);
+                assertEquals(expected.size(), removed);
+                assertEquals(visitedOffsets.stream().sorted().toList(), visitedOffsets, "visited in slot order");
+                reference.keySet().removeAll(expected.keySet());
+                assertEquals(reference.size(), table.size());
+                for (final Map.Entry<Key, Long> live : reference.entrySet())
+                {
+                    final Key key = live.getKey();
+                    final int entry = table.find(key.key1(), key.key2(), key.tag());
+                    assertNotEquals(OffHeapTable.NOT_FOUND, entry, "round " + round + ": " + key + " lost its way");
+                    assertEquals(live.getValue(), table.buffer().getLong(table.valueOffset(entry)));
+                }
+                for (final Key gone : expected.keySet())
+                {
+                    assertEquals(OffHeapTable.NOT_FOUND, table.find(gone.key1(), gone.key2(), gone.tag()));
+                }
+            }
+        }
+    }
+
+    @Test
+    void removingAllWithAKey2NoEntryHasChangesNothing()
+    {
+        try (OffHeapTable table = new OffHeapTable(8, 16))
+        {
+            final int entry = table.insert(7, 1, 1);
+            table.buffer().putLong(table.valueOffset(entry), 42);
+            assertEquals(0, table.removeAllWithKey2(2, offset -> { throw new AssertionError("visited " + offset); }));
+            assertEquals(1, table.size());
+            assertEquals(entry, table.find(7, 1, 1));
+        }
+    }
+
     @Test
     void shouldGrowAndShrinkBackKeepingEveryEntry()
     {
