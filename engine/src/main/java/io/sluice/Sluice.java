@@ -556,11 +556,11 @@ public final class Sluice implements AutoCloseable
         {
             return journals;
         }
-        final int existing = storage.existingOutputLogs();
-        if (existing != 0 && existing != builder.shards)
+        final int recorded = storage.shardCount(builder.shards);
+        if (recorded != builder.shards)
         {
-            throw new IllegalArgumentException("storage " + storage.describe() + " was written by " + existing +
-                " shards; recovery replays into the same shards: start with shards(" + existing + ")");
+            throw new IllegalArgumentException("storage " + storage.describe() + " was written by " + recorded +
+                " shards; recovery replays into the same shards: start with shards(" + recorded + ")");
         }
         for (int s = 0; s < builder.shards; s++)
         {
@@ -1057,7 +1057,7 @@ public final class Sluice implements AutoCloseable
         /**
          * Journals every input and output there, and on start recovers from what it holds: replays the input
          * journal, suppresses outputs already journaled, and tells sources where to resume
-         * ({@link Sluice#resumePosition}). The engine closes the storage when it closes.
+         * ({@link Sluice#resumePosition}). The engine closes the storage when it closes, or when it refuses to start.
          */
         public Builder storage(final Storage storage)
         {
@@ -1130,7 +1130,27 @@ public final class Sluice implements AutoCloseable
                 throw new IllegalArgumentException(
                     "onJournaled(...) is set but there is no journal: add storage(JournalStorage.open(directory))");
             }
-            return new Sluice(this);
+            try
+            {
+                return new Sluice(this);
+            }
+            catch (final RuntimeException | Error refused)
+            {
+                // The engine owns its storage from here: a refused start lets go of the directory (its lock,
+                // its page toucher) so that the caller can put it right and start again in the same process.
+                if (storage != null)
+                {
+                    try
+                    {
+                        storage.close();
+                    }
+                    catch (final RuntimeException closing)
+                    {
+                        refused.addSuppressed(closing);
+                    }
+                }
+                throw refused;
+            }
         }
 
         public Sluice start()

@@ -12,8 +12,13 @@ public interface Storage extends AutoCloseable
     /** The output journal of one shard, created empty on first use. */
     MessageLog outputLog(int shard);
 
-    /** How many shards' output journals exist already: recovery needs the same shard count. */
-    int existingOutputLogs();
+    /**
+     * The shard count the storage belongs to: the one recorded when it was first started, or else
+     * {@code requested}, recorded now, durably, before any output journal exists. Recovery needs the shard
+     * count the journals were written with, and a crash while the output journals were being created must
+     * not leave a different one behind.
+     */
+    int shardCount(int requested);
 
     /** Where checkpoints are kept. */
     CheckpointStore checkpoints();

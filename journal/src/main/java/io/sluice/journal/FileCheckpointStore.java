@@ -8,11 +8,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -95,26 +93,7 @@ public final class FileCheckpointStore implements CheckpointStore
         manifest.append("manifest-crc32c ").append(manifestCrc).append('\n');
 
         final byte[] manifestBytes = manifest.toString().getBytes(StandardCharsets.UTF_8);
-        final Path temporary = checkpoint.resolve(MANIFEST + ".tmp");
-        try (FileChannel channel = FileChannel.open(temporary,
-            StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))
-        {
-            final ByteBuffer view = ByteBuffer.wrap(manifestBytes);
-            while (view.hasRemaining())
-            {
-                channel.write(view);
-            }
-            channel.force(true);
-        }
-        try
-        {
-            Files.move(temporary, checkpoint.resolve(MANIFEST), StandardCopyOption.ATOMIC_MOVE);
-        }
-        catch (final AtomicMoveNotSupportedException e)
-        {
-            throw new IOException("the file system of " + checkpoint + " cannot rename atomically; checkpoints need it", e);
-        }
-        forceDirectory(checkpoint);
+        DurableFiles.replace(checkpoint.resolve(MANIFEST), manifestBytes);
         bytes += manifestBytes.length;
         prune(id, keep);
         return bytes;
@@ -413,14 +392,6 @@ public final class FileCheckpointStore implements CheckpointStore
         final CRC32C crc = new CRC32C();
         crc.update(text.getBytes(StandardCharsets.UTF_8));
         return crc.getValue();
-    }
-
-    private static void forceDirectory(final Path directory) throws IOException
-    {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ))
-        {
-            channel.force(true);
-        }
     }
 
     private static void deleteRecursively(final Path path) throws IOException

@@ -11,11 +11,11 @@ import net.openhft.chronicle.queue.RollCycles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +28,7 @@ import java.util.stream.Stream;
  *   dir/input/             the input journal: every accepted input, in sequencer order
  *   dir/output/shard-N/    shard N's output journal: its results and late events with their sequences
  *   dir/checkpoints/ID/    checkpoint ID: one state part per shard and the sequencer, and a manifest
+ *   dir/shards             the shard count, recorded at the first start before any output journal exists
  *   dir/input-retained-from   present once retention deleted input files: the index the journal is whole from
  * </pre>
  *
@@ -47,6 +48,7 @@ public final class JournalStorage implements Storage
 
     private static final String OUTPUT_PREFIX = "shard-";
     private static final String RETAINED_FROM = "input-retained-from";
+    private static final String SHARDS = "shards";
     private static final String LOCK_FILE = "sluice.lock";
 
     private final Path directory;
@@ -207,9 +209,7 @@ public final class JournalStorage implements Storage
             {
                 // Written after the deletion: a crash in between leaves files gone and the marker old, which
                 // recovery still reads correctly (an earlier point than the truth, refused the same way).
-                final Path temporary = directory.resolve(RETAINED_FROM + ".tmp");
-                Files.writeString(temporary, Long.toString(retainedFrom) + "\n");
-                Files.move(temporary, directory.resolve(RETAINED_FROM), StandardCopyOption.ATOMIC_MOVE);
+                DurableFiles.replace(directory.resolve(RETAINED_FROM), (retainedFrom + "\n").getBytes(StandardCharsets.US_ASCII));
             }
         }
         catch (final IOException e)
@@ -283,15 +283,51 @@ public final class JournalStorage implements Storage
         return log;
     }
 
-    public int existingOutputLogs()
+    public int shardCount(final int requested)
+    {
+        final Path record = directory.resolve(SHARDS);
+        try
+        {
+            if (Files.exists(record))
+            {
+                return readShardCount(record);
+            }
+            // A directory from before the count was recorded: its output journals say it, once all were created.
+            final int existing = existingOutputLogs();
+            final int shards = existing != 0 ? existing : requested;
+            DurableFiles.replace(record, (shards + "\n").getBytes(StandardCharsets.US_ASCII));
+            return shards;
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot record the shard count in " + record + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int readShardCount(final Path record) throws IOException
+    {
+        final String text = Files.readString(record, StandardCharsets.US_ASCII).trim();
+        try
+        {
+            final int shards = Integer.parseInt(text);
+            if (shards > 0)
+            {
+                return shards;
+            }
+        }
+        catch (final NumberFormatException e)
+        {
+            // reported below
+        }
+        throw new IllegalStateException(record + " holds \"" + text + "\" where the storage's shard count belongs: " +
+            "write the shard count the journals were written with there, or restore the directory from a copy");
+    }
+
+    private int existingOutputLogs() throws IOException
     {
         try (Stream<Path> entries = Files.list(directory.resolve("output")))
         {
             return (int)entries.filter(p -> p.getFileName().toString().startsWith(OUTPUT_PREFIX)).count();
-        }
-        catch (final IOException e)
-        {
-            throw new UncheckedIOException("cannot list " + directory.resolve("output") + ": " + e.getMessage(), e);
         }
     }
 
