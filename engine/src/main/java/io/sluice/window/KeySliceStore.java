@@ -152,7 +152,7 @@ final class KeySliceStore implements AutoCloseable
      */
     int add(final int keyTag, final long keyId, final long slice, final long value)
     {
-        // The common case, small enough to stay inlined in the operator: a live slice in the key's ring.
+        // The common case, on a short path of its own: a live slice in the key's ring.
         final int entry = keys.find(keyId, 0, keyTag);
         if (entry != OffHeapTable.NOT_FOUND)
         {

@@ -56,23 +56,18 @@ final class SliceGrid
     {
         if (eventTimeMs < sliceStart || eventTimeMs >= sliceEnd)
         {
-            relocate(eventTimeMs); // kept out of line, so that the common case stays small enough to inline
+            swapWithOther();
+            if (eventTimeMs >= sliceStart && eventTimeMs < sliceEnd)
+            {
+                return;
+            }
+            final long start = eventTimeMs - Math.floorMod(eventTimeMs - offsetMs, sliceMs);
+            sliceStart = start;
+            sliceEnd = start + sliceMs;
+            sliceIndex = sliceIndex(start);
+            firstEnd = firstWindowEnd(start);
+            lastEnd = lastWindowEnd(start);
         }
-    }
-
-    private void relocate(final long eventTimeMs)
-    {
-        swapWithOther();
-        if (eventTimeMs >= sliceStart && eventTimeMs < sliceEnd)
-        {
-            return;
-        }
-        final long start = eventTimeMs - Math.floorMod(eventTimeMs - offsetMs, sliceMs);
-        sliceStart = start;
-        sliceEnd = start + sliceMs;
-        sliceIndex = sliceIndex(start);
-        firstEnd = firstWindowEnd(start);
-        lastEnd = lastWindowEnd(start);
     }
 
     private void swapWithOther()
