@@ -4,6 +4,7 @@ import io.sluice.Aggregate;
 import io.sluice.PrimitiveAggregate;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 
 /**
  * Byte layout of one accumulator and the operations on it.
@@ -100,6 +101,11 @@ public final class AccumulatorLayout
 
     public void add(final MutableDirectBuffer buffer, final int offset, final long value)
     {
+        if (buffer.byteArray() == null && customs.length == 0)
+        {
+            addOffHeap(buffer.addressOffset() + offset, value);
+            return;
+        }
         buffer.putLong(offset + COUNT_OFFSET, buffer.getLong(offset + COUNT_OFFSET) + 1);
         buffer.putLong(offset + SUM_OFFSET, buffer.getLong(offset + SUM_OFFSET) + value);
         // Stores without branches: with a few values per window, whether one is a new minimum or maximum
@@ -110,6 +116,19 @@ public final class AccumulatorLayout
         {
             customs[i].add(buffer, offset + customOffsets[i], value);
         }
+    }
+
+    /**
+     * The built-in block at a raw address. Through a buffer, every load and store goes through an object that
+     * may or may not be an array, which the JIT must treat as possibly aliasing the buffer's own fields, so it
+     * reloads them around each store; at a raw address it knows better.
+     */
+    private static void addOffHeap(final long address, final long value)
+    {
+        UnsafeApi.putLong(address + COUNT_OFFSET, UnsafeApi.getLong(address + COUNT_OFFSET) + 1);
+        UnsafeApi.putLong(address + SUM_OFFSET, UnsafeApi.getLong(address + SUM_OFFSET) + value);
+        UnsafeApi.putLong(address + MIN_OFFSET, Math.min(UnsafeApi.getLong(address + MIN_OFFSET), value));
+        UnsafeApi.putLong(address + MAX_OFFSET, Math.max(UnsafeApi.getLong(address + MAX_OFFSET), value));
     }
 
     /** The empty accumulator: count 0, and min/max at their identities. */
