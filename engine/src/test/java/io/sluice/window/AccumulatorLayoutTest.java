@@ -2,10 +2,7 @@ package io.sluice.window;
 
 import io.sluice.Aggregate;
 import io.sluice.Aggregates;
-import io.sluice.PrimitiveAggregate;
 import io.sluice.state.DirectMemory;
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,45 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** Adding to an accumulator gives the same block whether it lives off-heap (raw addresses) or in an array. */
 class AccumulatorLayoutTest
 {
-    private static final PrimitiveAggregate SUM_OF_SQUARES = new PrimitiveAggregate()
-    {
-        public String name()
-        {
-            return "sum_of_squares";
-        }
-
-        public int accumulatorBytes()
-        {
-            return Long.BYTES;
-        }
-
-        public void reset(final MutableDirectBuffer accumulator, final int offset)
-        {
-            accumulator.putLong(offset, 0);
-        }
-
-        public void add(final MutableDirectBuffer accumulator, final int offset, final long value)
-        {
-            accumulator.putLong(offset, accumulator.getLong(offset) + value * value);
-        }
-
-        public void merge(final MutableDirectBuffer target, final int targetOffset, final DirectBuffer source, final int sourceOffset)
-        {
-            target.putLong(targetOffset, target.getLong(targetOffset) + source.getLong(sourceOffset));
-        }
-
-        public long result(final DirectBuffer accumulator, final int offset)
-        {
-            return accumulator.getLong(offset);
-        }
-    };
-
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void offHeapAndOnHeapAccumulatorsAgreeExactly(final boolean withCustom)
     {
         final Aggregate[] aggregates = withCustom ?
-            new Aggregate[] {Aggregates.count(), Aggregates.sum(), Aggregates.min(), Aggregates.max(), Aggregates.custom(SUM_OF_SQUARES)} :
+            new Aggregate[] {Aggregates.count(), Aggregates.sum(), Aggregates.min(), Aggregates.max(), Aggregates.custom(new WindowScriptTest.SumOfSquares())} :
             Aggregates.standard();
         final AccumulatorLayout layout = new AccumulatorLayout(aggregates);
         final int offset = 24; // not at the start of either buffer
