@@ -135,7 +135,7 @@ public final class RecordArena implements AutoCloseable
     {
         out.section(SECTION).putInt(stride).putInt(columns).putInt(cellBytes).putInt(highWater);
         out.putInts(free, freeCount);
-        final boolean[] isFree = freeSet();
+        final boolean[] isFree = freeSetOf(free, freeCount, highWater);
         for (int record = 0; record < highWater; record++)
         {
             if (!isFree[record])
@@ -159,7 +159,8 @@ public final class RecordArena implements AutoCloseable
         }
         final int savedFreeCount = in.peekCount();
         final int[] savedFree = in.getInts(16);
-        if (!isFreeList(savedFree, savedFreeCount, savedHighWater))
+        final boolean[] isFree = freeSetOf(savedFree, savedFreeCount, savedHighWater);
+        if (isFree == null)
         {
             throw new IllegalStateException("checkpoint holds a record arena whose free list does not fit its " +
                 savedHighWater + " records");
@@ -172,7 +173,6 @@ public final class RecordArena implements AutoCloseable
         highWater = savedHighWater;
         free = savedFree;
         freeCount = savedFreeCount;
-        final boolean[] isFree = freeSet();
         for (int record = 0; record < highWater; record++)
         {
             if (!isFree[record])
@@ -220,34 +220,27 @@ public final class RecordArena implements AutoCloseable
         }
     }
 
-    private boolean[] freeSet()
-    {
-        final boolean[] isFree = new boolean[highWater];
-        for (int i = 0; i < freeCount; i++)
-        {
-            isFree[free[i]] = true;
-        }
-        return isFree;
-    }
-
-    /** Whether the numbers are a free list for this many records: each below it, none twice. */
-    private static boolean isFreeList(final int[] numbers, final int count, final int highWater)
+    /**
+     * Which of {@code highWater} records the free list names, or null if it is not a free list for them:
+     * a number out of range, or one named twice.
+     */
+    private static boolean[] freeSetOf(final int[] numbers, final int count, final int highWater)
     {
         if (count > highWater)
         {
-            return false;
+            return null;
         }
-        final boolean[] seen = new boolean[highWater];
+        final boolean[] isFree = new boolean[highWater];
         for (int i = 0; i < count; i++)
         {
             final int record = numbers[i];
-            if (record < 0 || record >= highWater || seen[record])
+            if (record < 0 || record >= highWater || isFree[record])
             {
-                return false;
+                return null;
             }
-            seen[record] = true;
+            isFree[record] = true;
         }
-        return true;
+        return isFree;
     }
 
     private void grow()

@@ -156,12 +156,11 @@ final class KeySliceStore implements AutoCloseable
         final int entry = keys.find(keyId, 0, keyTag);
         if (entry != OffHeapTable.NOT_FOUND)
         {
-            final UnsafeBuffer cells = records.buffer();
-            final int cellOffset = ringCell(keys.aux(entry), slice);
-            if (covers(base(entry), slice) && cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
+            final int cellOffset = liveRingCell(base(entry), keys.aux(entry), slice);
+            if (cellOffset != NOT_IN_RING)
             {
                 lastEntry = entry;
-                layout.add(cells, cellOffset, value);
+                layout.add(records.buffer(), cellOffset, value);
                 return ADDED;
             }
         }

@@ -322,7 +322,7 @@ public final class TumblingWindowOperator implements WindowOperator
             final int entry = windows.entryAt(slot);
             if (windows.key2(entry) == index)
             {
-                emitEntry.visit(entry);
+                emitAt(entry);
             }
         }
         return false;
