@@ -14,14 +14,21 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <pre>
  *   key index (OffHeapTable, 32-byte slots)      records (RecordArena)
- *   +-------+---+-----+---------+------+         fixed part, per record: header [| back cell]
+ *   +-------+---+-----+---------+------+         fixed part, per record: header [| suffix fields | back cell]
  *   | keyId | 0 | tag | record# | base |  ───►   column c (c < R): ring cell c of every record, adjacent
  *   +-------+---+-----+---------+------+         column R + c: suffix cell c of every record (see below)
  *   the ring covers slice indexes [base, base + R); slice s lives in ring cell s mod R while its count
  *   is not 0 (every accumulator counts, and a live slice holds at least one element)
- *   header: chain next end | max slice start | slices in overflow (int) | cells in use (int)
- *           | suffix low | split | back end | key id | key tag (int, 0 once the record is freed)
+ *   header: chain next end | max slice start | base | key id | freed below
+ *           | slices in overflow (int) | cells in use (int) | key tag (int, 0 once the record is freed)
  * </pre>
+ *
+ * The base is kept twice, in the index entry and in the header, always equal: adding an element reads
+ * the entry's copy, so that it touches the index and one cell, and firing reads the header's, so that a
+ * walk of the records in number order fires without looking each key up in the index. It therefore
+ * changes only where both are at hand: when a key is created and when an add moves the ring. A firing
+ * frees the slices it has done with and records how far it freed, but leaves the ring where it is; the
+ * next slice past the ring's end moves it over the freed cells.
  *
  * Time moves forward together for all keys, so at any moment nearly every element goes to the ring cell
  * of the present slice, and those cells are one column: the hot set is a cell per key in adjacent lines
@@ -53,8 +60,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>The two chain fields belong to the sliding operator (its per-key fire chain); the record lives
  * while the key has a slice or a pending chain. The header names its key, so that the operator can fire
  * a window end for every key by one walk of the records in number order ({@link #forEachChain}); a
- * checkpoint keeps the numbers. Methods taking an {@code entry} take the key's index entry, valid until
- * the next insert or removal of a key.
+ * checkpoint keeps the numbers. Methods taking a {@code record} take the key's record number, as
+ * {@link #record}, {@link #lastRecord} and {@link #forEachChain} give it, valid until the record is freed.
  */
 final class KeySliceStore implements AutoCloseable
 {
@@ -65,17 +72,26 @@ final class KeySliceStore implements AutoCloseable
     static final int CREATED_IN_OVERFLOW = 2;
     static final int MAX_RING_SLICES = 256;
 
+    static final int NO_RECORD = -1;
+    // A new section number for each change of the record layout, so that an older checkpoint is refused.
+    private static final int SECTION = 0x511CE504;
+
     private static final int CHAIN_NEXT_END = 0;
     private static final int MAX_SLICE_START = 8;
-    private static final int OVERFLOW_SLICES = 16;
-    private static final int CELLS_IN_USE = 20;
-    private static final int SUFFIX_LOW = 24;
-    private static final int SPLIT = 32;
-    private static final int BACK_END = 40;
-    private static final int KEY_ID = 48;
+    private static final int BASE = 16;
+    private static final int KEY_ID = 24;
+    /** Ring slices below this are free: a firing without lateness frees up to here (see {@link #freeRingSlicesBefore}). */
+    private static final int FREED_BELOW = 32;
+    private static final int OVERFLOW_SLICES = 40;
+    private static final int CELLS_IN_USE = 44;
     /** The key's tag while the record is live, 0 once freed (tags are at least 1): how a walk by number tells them apart. */
-    private static final int KEY_TAG = 56;
+    private static final int KEY_TAG = 48;
     private static final int HEADER_BYTES = 64;
+    // With suffixes, the fixed part goes on past the header: the two-stacks fields, then the back cell.
+    private static final int SUFFIX_LOW = HEADER_BYTES;
+    private static final int SPLIT = HEADER_BYTES + 8;
+    private static final int BACK_END = HEADER_BYTES + 16;
+    private static final int BACK_CELL = HEADER_BYTES + 32;
     private static final long NO_SUFFIXES = Long.MIN_VALUE;
     private static final int NOT_IN_RING = -1;
     /** Windows of fewer slices merge them directly: a few cell reads per firing cost less than doubling the cells. */
@@ -91,7 +107,7 @@ final class KeySliceStore implements AutoCloseable
     private final RecordArena records;
     private final OffHeapTable overflow;
     private int liveSlices;
-    private int lastEntry;
+    private int lastRecord;
 
     /**
      * @param ringSlices cells per key: a power of two up to {@link #MAX_RING_SLICES}, ideally covering
@@ -125,9 +141,10 @@ final class KeySliceStore implements AutoCloseable
         // Fuller than the default: the index is read on every element, and 16K slots of 32 bytes for 10K
         // keys stay in L2 where 32K would not.
         this.keys = new OffHeapTable(Long.BYTES, expectedKeys, 80);
-        // The back cell follows the header in the record's fixed part; ring and suffix cells are columns.
+        // The suffix fields and the back cell follow the header in the record's fixed part; ring and suffix
+        // cells are columns.
         this.records = new RecordArena(
-            HEADER_BYTES + (suffixCells == 0 ? 0 : cellBytes), ringSlices + suffixCells, cellBytes, expectedKeys);
+            suffixCells == 0 ? HEADER_BYTES : BACK_CELL + cellBytes, ringSlices + suffixCells, cellBytes, expectedKeys);
         this.overflow = new OffHeapTable(cellBytes, 16);
     }
 
@@ -146,7 +163,7 @@ final class KeySliceStore implements AutoCloseable
 
     /**
      * Adds a value to the key's slice, creating key record and slice as needed; {@link #lastRecord()} is
-     * then the key's index entry.
+     * then the key's record.
      *
      * @return {@link #ADDED} to an existing slice, or where the slice was created.
      */
@@ -156,10 +173,11 @@ final class KeySliceStore implements AutoCloseable
         final int entry = keys.find(keyId, 0, keyTag);
         if (entry != OffHeapTable.NOT_FOUND)
         {
-            final int cellOffset = liveRingCell(base(entry), keys.aux(entry), slice);
+            final int record = keys.aux(entry);
+            final int cellOffset = liveRingCell(indexedBase(entry), record, slice);
             if (cellOffset != NOT_IN_RING)
             {
-                lastEntry = entry;
+                lastRecord = record;
                 layout.add(records.buffer(), cellOffset, value);
                 return ADDED;
             }
@@ -175,11 +193,11 @@ final class KeySliceStore implements AutoCloseable
         {
             entry = newKey(keyTag, keyId, slice);
         }
-        lastEntry = entry;
         final UnsafeBuffer cells = records.buffer();
         final int record = keys.aux(entry);
+        lastRecord = record;
         final int cellOffset = ringCell(record, slice);
-        if (covers(base(entry), slice) || moveRingOver(entry, record, slice))
+        if (covers(indexedBase(entry), slice) || moveRingOver(entry, record, slice))
         {
             if (cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
             {
@@ -203,16 +221,17 @@ final class KeySliceStore implements AutoCloseable
         return addToOverflow(keyTag, keyId, slice, value, record);
     }
 
-    /** The index entry of the key given to the last {@link #add}; valid until the next add or remove. */
+    /** The record of the key given to the last {@link #add}. */
     int lastRecord()
     {
-        return lastEntry;
+        return lastRecord;
     }
 
-    /** @return the key's index entry, or {@link OffHeapTable#NOT_FOUND}. */
+    /** @return the key's record, or {@link #NO_RECORD}. */
     int record(final int keyTag, final long keyId)
     {
-        return keys.find(keyId, 0, keyTag);
+        final int entry = keys.find(keyId, 0, keyTag);
+        return entry == OffHeapTable.NOT_FOUND ? NO_RECORD : keys.aux(entry);
     }
 
     /**
@@ -221,17 +240,16 @@ final class KeySliceStore implements AutoCloseable
      * @return true if any of them exists.
      */
     boolean mergeInto(
-        final int entry, final long firstSlice, final int count, final MutableDirectBuffer target, final int targetOffset)
+        final int record, final long firstSlice, final int count, final MutableDirectBuffer target, final int targetOffset)
     {
-        final int record = keys.aux(entry);
         if (layout.builtinOnly())
         {
-            return mergeBuiltinsInto(entry, record, firstSlice, count, target, targetOffset);
+            return mergeBuiltinsInto(record, firstSlice, count, target, targetOffset);
         }
         boolean any = false;
         for (long slice = firstSlice, endSlice = firstSlice + count; slice < endSlice; slice++)
         {
-            any |= mergeSliceInto(entry, record, slice, target, targetOffset);
+            any |= mergeSliceInto(record, slice, target, targetOffset);
         }
         return any;
     }
@@ -242,11 +260,10 @@ final class KeySliceStore implements AutoCloseable
      * every load behind the previous slice's stores.
      */
     private boolean mergeBuiltinsInto(
-        final int entry, final int record, final long firstSlice, final int count, final MutableDirectBuffer target,
-        final int targetOffset)
+        final int record, final long firstSlice, final int count, final MutableDirectBuffer target, final int targetOffset)
     {
         final UnsafeBuffer cells = records.buffer();
-        final long base = base(entry);
+        final long base = base(record);
         long total = 0;
         long sum = 0;
         long min = Long.MAX_VALUE;
@@ -257,7 +274,7 @@ final class KeySliceStore implements AutoCloseable
             int offset = liveRingCell(base, record, slice);
             if (offset == NOT_IN_RING)
             {
-                final int found = overflowEntry(entry, record, slice);
+                final int found = overflowEntry(record, slice);
                 if (found == OffHeapTable.NOT_FOUND)
                 {
                     continue;
@@ -286,14 +303,13 @@ final class KeySliceStore implements AutoCloseable
      * @return true if any of the slices exists.
      */
     boolean mergeWindow(
-        final int entry, final long firstSlice, final int count, final MutableDirectBuffer target, final int targetOffset)
+        final int record, final long firstSlice, final int count, final MutableDirectBuffer target, final int targetOffset)
     {
         if (suffixCells == 0)
         {
-            return mergeInto(entry, firstSlice, count, target, targetOffset);
+            return mergeInto(record, firstSlice, count, target, targetOffset);
         }
         final UnsafeBuffer cells = records.buffer();
-        final int record = keys.aux(entry);
         final int header = records.offset(record);
         final long endSlice = firstSlice + count;
         final long split = cells.getLong(header + SPLIT);
@@ -301,27 +317,27 @@ final class KeySliceStore implements AutoCloseable
         if (split == NO_SUFFIXES || firstSlice < cells.getLong(header + SUFFIX_LOW) || firstSlice >= split ||
             split > endSlice || backEnd > endSlice)
         {
-            rebuildSuffixes(entry, record, firstSlice, endSlice);
+            rebuildSuffixes(record, firstSlice, endSlice);
         }
         else
         {
             for (long slice = backEnd; slice < endSlice; slice++)
             {
-                mergeSliceInto(entry, record, slice, cells, records.offset(record) + HEADER_BYTES);
+                mergeSliceInto(record, slice, cells, header + BACK_CELL);
             }
             cells.putLong(header + BACK_END, endSlice);
         }
         layout.merge(target, targetOffset, cells, suffixCell(record, firstSlice));
-        layout.merge(target, targetOffset, cells, records.offset(record) + HEADER_BYTES);
+        layout.merge(target, targetOffset, cells, header + BACK_CELL);
         return target.getLong(targetOffset + AccumulatorLayout.COUNT_OFFSET) != 0;
     }
 
     /** A slice before the back end has changed (an element behind the watermark): the next firing rebuilds. */
-    void invalidateSuffixes(final int entry)
+    void invalidateSuffixes(final int record)
     {
         if (suffixCells != 0)
         {
-            records.buffer().putLong(header(entry) + SPLIT, NO_SUFFIXES);
+            records.buffer().putLong(records.offset(record) + SPLIT, NO_SUFFIXES);
         }
     }
 
@@ -337,7 +353,7 @@ final class KeySliceStore implements AutoCloseable
         final int record = keys.aux(entry);
         final int cellOffset = ringCell(record, slice);
         boolean removed = false;
-        if (covers(base(entry), slice) && cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
+        if (covers(indexedBase(entry), slice) && cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
         {
             cells.putLong(cellOffset + AccumulatorLayout.COUNT_OFFSET, 0);
             addToHeaderInt(record, CELLS_IN_USE, -1);
@@ -356,7 +372,7 @@ final class KeySliceStore implements AutoCloseable
         if (removed)
         {
             liveSlices--;
-            releaseIfEmpty(entry);
+            releaseIfEmpty(record);
         }
         return removed;
     }
@@ -364,20 +380,21 @@ final class KeySliceStore implements AutoCloseable
     /**
      * Frees the key's ring slices before {@code endSlice} at once, for windows without lateness where a
      * fired window's oldest slices can never be read again (overflow slices keep their own cleanup
-     * timers), and moves the ring's base up to it: the cells it uncovers are the ones just emptied, so
-     * the next firing starts where this one stopped.
+     * timers). Only the slices from where the last call stopped are read, and the ring stays where it is
+     * (see the class comment): a later slice past its end moves it over the cells freed here.
      */
-    void freeRingSlicesBefore(final int entry, final long endSlice)
+    void freeRingSlicesBefore(final int record, final long endSlice)
     {
-        final long base = base(entry);
-        if (endSlice <= base)
+        final UnsafeBuffer cells = records.buffer();
+        final int header = records.offset(record);
+        final long base = cells.getLong(header + BASE);
+        final long freedBelow = cells.getLong(header + FREED_BELOW);
+        if (endSlice <= freedBelow)
         {
             return;
         }
-        final UnsafeBuffer cells = records.buffer();
-        final int record = keys.aux(entry);
         int freed = 0;
-        for (long slice = base, end = Math.min(endSlice, base + ringSlices); slice < end; slice++)
+        for (long slice = Math.max(base, freedBelow), end = Math.min(endSlice, base + ringSlices); slice < end; slice++)
         {
             final int cellOffset = ringCell(record, slice);
             if (cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
@@ -391,15 +408,14 @@ final class KeySliceStore implements AutoCloseable
             addToHeaderInt(record, CELLS_IN_USE, -freed);
             liveSlices -= freed;
         }
-        keys.buffer().putLong(keys.valueOffset(entry), endSlice);
+        cells.putLong(header + FREED_BELOW, endSlice);
     }
 
     /** @return {lowest, highest} slice index the key holds (ring and overflow), or null when it holds none. */
-    long[] sliceRange(final int entry)
+    long[] sliceRange(final int record)
     {
         final UnsafeBuffer cells = records.buffer();
-        final int record = keys.aux(entry);
-        final long base = base(entry);
+        final long base = base(record);
         final long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
         for (long slice = base; slice < base + ringSlices; slice++)
         {
@@ -409,10 +425,11 @@ final class KeySliceStore implements AutoCloseable
                 range[1] = Math.max(range[1], slice);
             }
         }
-        if (cells.getInt(records.offset(record) + OVERFLOW_SLICES) != 0)
+        final int header = records.offset(record);
+        if (cells.getInt(header + OVERFLOW_SLICES) != 0)
         {
-            final long keyId = keys.key1(entry);
-            final int keyTag = keys.tag(entry);
+            final long keyId = cells.getLong(header + KEY_ID);
+            final int keyTag = cells.getInt(header + KEY_TAG);
             overflow.forEach(found ->
             {
                 if (overflow.key1(found) == keyId && overflow.tag(found) == keyTag)
@@ -425,32 +442,32 @@ final class KeySliceStore implements AutoCloseable
         return range[0] == Long.MAX_VALUE ? null : range;
     }
 
-    long chainNextEnd(final int entry)
+    long chainNextEnd(final int record)
     {
-        return records.buffer().getLong(header(entry) + CHAIN_NEXT_END);
+        return records.buffer().getLong(records.offset(record) + CHAIN_NEXT_END);
     }
 
-    void chainNextEnd(final int entry, final long windowEnd)
+    void chainNextEnd(final int record, final long windowEnd)
     {
-        records.buffer().putLong(header(entry) + CHAIN_NEXT_END, windowEnd);
+        records.buffer().putLong(records.offset(record) + CHAIN_NEXT_END, windowEnd);
     }
 
-    long maxSliceStart(final int entry)
+    long maxSliceStart(final int record)
     {
-        return records.buffer().getLong(header(entry) + MAX_SLICE_START);
+        return records.buffer().getLong(records.offset(record) + MAX_SLICE_START);
     }
 
-    void maxSliceStart(final int entry, final long sliceStart)
+    void maxSliceStart(final int record, final long sliceStart)
     {
-        records.buffer().putLong(header(entry) + MAX_SLICE_START, sliceStart);
+        records.buffer().putLong(records.offset(record) + MAX_SLICE_START, sliceStart);
     }
 
     /** Ends the key's chain, and frees the record if it holds no slice either. */
-    void endChain(final int entry)
+    void endChain(final int record)
     {
-        chainNextEnd(entry, NO_CHAIN);
-        maxSliceStart(entry, Long.MIN_VALUE);
-        releaseIfEmpty(entry);
+        chainNextEnd(record, NO_CHAIN);
+        maxSliceStart(record, Long.MIN_VALUE);
+        releaseIfEmpty(record);
     }
 
     /**
@@ -468,7 +485,7 @@ final class KeySliceStore implements AutoCloseable
             final long chainNextEnd = cells.getLong(header + CHAIN_NEXT_END);
             if (keyTag != 0 && chainNextEnd != NO_CHAIN)
             {
-                visitor.visit(keyTag, cells.getLong(header + KEY_ID), chainNextEnd);
+                visitor.visit(record, keyTag, cells.getLong(header + KEY_ID), chainNextEnd);
             }
         }
     }
@@ -487,6 +504,16 @@ final class KeySliceStore implements AutoCloseable
         return liveSlices;
     }
 
+    /** Keys holding a record, counted in the index and in the arena: the two must agree. */
+    int liveKeys()
+    {
+        if (keys.size() != records.liveRecords())
+        {
+            throw new IllegalStateException(keys.size() + " keys in the index but " + records.liveRecords() + " records");
+        }
+        return keys.size();
+    }
+
     void shrinkIfSparse()
     {
         keys.shrinkIfSparse();
@@ -499,7 +526,7 @@ final class KeySliceStore implements AutoCloseable
      */
     void saveTo(final StateWriter out)
     {
-        out.section(0x511CE503).putInt(liveSlices).putInt(records.strideBytes()).putInt(ringSlices).putInt(suffixCells);
+        out.section(SECTION).putInt(liveSlices).putInt(records.strideBytes()).putInt(ringSlices).putInt(suffixCells);
         keys.saveTo(out);
         records.saveTo(out);
         overflow.saveTo(out);
@@ -507,7 +534,7 @@ final class KeySliceStore implements AutoCloseable
 
     void restoreFrom(final StateReader in)
     {
-        in.expectSection(0x511CE503, "a sliding window's slice store");
+        in.expectSection(SECTION, "a sliding window's slice store");
         liveSlices = in.getInt();
         in.expectInt(records.strideBytes(), "the slice record size (aggregates)");
         in.expectInt(ringSlices, "the slices kept per key");
@@ -527,7 +554,7 @@ final class KeySliceStore implements AutoCloseable
     /** A key's pending fire chain, as {@link #forEachChain} finds it. */
     interface ChainVisitor
     {
-        void visit(int keyTag, long keyId, long chainNextEnd);
+        void visit(int record, int keyTag, long keyId, long chainNextEnd);
     }
 
     private int newKey(final int keyTag, final long keyId, final long slice)
@@ -536,18 +563,23 @@ final class KeySliceStore implements AutoCloseable
         final int record = records.allocateRecord();
         keys.aux(entry, record);
         // Leave room below for out-of-order slices; the ring moves up over empty cells as time passes.
-        keys.buffer().putLong(keys.valueOffset(entry), slice - ringMask);
+        moveBase(entry, record, slice - ringMask);
+        final UnsafeBuffer cells = records.buffer();
         final int header = records.offset(record);
-        records.buffer().putLong(header + CHAIN_NEXT_END, NO_CHAIN);
-        records.buffer().putLong(header + MAX_SLICE_START, Long.MIN_VALUE);
-        records.buffer().putLong(header + SPLIT, NO_SUFFIXES);
-        records.buffer().putLong(header + KEY_ID, keyId);
-        records.buffer().putInt(header + KEY_TAG, keyTag);
+        cells.putLong(header + CHAIN_NEXT_END, NO_CHAIN);
+        cells.putLong(header + MAX_SLICE_START, Long.MIN_VALUE);
+        cells.putLong(header + FREED_BELOW, Long.MIN_VALUE);
+        cells.putLong(header + KEY_ID, keyId);
+        cells.putInt(header + KEY_TAG, keyTag);
+        if (suffixCells != 0)
+        {
+            cells.putLong(header + SPLIT, NO_SUFFIXES);
+        }
         return entry;
     }
 
     /** Suffixes over the window [firstSlice, endSlice), split at its end, and an empty back. */
-    private void rebuildSuffixes(final int entry, final int record, final long firstSlice, final long endSlice)
+    private void rebuildSuffixes(final int record, final long firstSlice, final long endSlice)
     {
         final UnsafeBuffer cells = records.buffer();
         int previous = -1;
@@ -559,11 +591,11 @@ final class KeySliceStore implements AutoCloseable
             {
                 layout.merge(cells, suffix, cells, previous);
             }
-            mergeSliceInto(entry, record, slice, cells, suffix);
+            mergeSliceInto(record, slice, cells, suffix);
             previous = suffix;
         }
-        layout.clear(cells, records.offset(record) + HEADER_BYTES);
         final int header = records.offset(record);
+        layout.clear(cells, header + BACK_CELL);
         cells.putLong(header + SUFFIX_LOW, firstSlice);
         cells.putLong(header + SPLIT, endSlice);
         cells.putLong(header + BACK_END, endSlice);
@@ -584,16 +616,15 @@ final class KeySliceStore implements AutoCloseable
      *
      * @return true if it does.
      */
-    private boolean mergeSliceInto(
-        final int entry, final int record, final long slice, final MutableDirectBuffer target, final int targetOffset)
+    private boolean mergeSliceInto(final int record, final long slice, final MutableDirectBuffer target, final int targetOffset)
     {
-        final int cellOffset = liveRingCell(base(entry), record, slice);
+        final int cellOffset = liveRingCell(base(record), record, slice);
         if (cellOffset != NOT_IN_RING)
         {
             layout.merge(target, targetOffset, records.buffer(), cellOffset);
             return true;
         }
-        final int found = overflowEntry(entry, record, slice);
+        final int found = overflowEntry(record, slice);
         if (found != OffHeapTable.NOT_FOUND)
         {
             layout.merge(target, targetOffset, overflow.buffer(), overflow.valueOffset(found));
@@ -611,23 +642,33 @@ final class KeySliceStore implements AutoCloseable
     }
 
     /** @return the slice's entry in the overflow table, or {@link OffHeapTable#NOT_FOUND}. */
-    private int overflowEntry(final int entry, final int record, final long slice)
+    private int overflowEntry(final int record, final long slice)
     {
-        if (records.buffer().getInt(records.offset(record) + OVERFLOW_SLICES) == 0)
+        final UnsafeBuffer cells = records.buffer();
+        final int header = records.offset(record);
+        if (cells.getInt(header + OVERFLOW_SLICES) == 0)
         {
             return OffHeapTable.NOT_FOUND; // the key has none there: no lookup
         }
-        return overflow.find(keys.key1(entry), slice, keys.tag(entry));
+        return overflow.find(cells.getLong(header + KEY_ID), slice, cells.getInt(header + KEY_TAG));
     }
 
-    private long base(final int entry)
+    /** The ring's base as the record's header holds it: where firing and the other record-wise reads take it. */
+    private long base(final int record)
+    {
+        return records.buffer().getLong(records.offset(record) + BASE);
+    }
+
+    /** The same base as the key's index entry holds it: where an add, which has the entry, takes it. */
+    private long indexedBase(final int entry)
     {
         return keys.buffer().getLong(keys.valueOffset(entry));
     }
 
-    private int header(final int entry)
+    private void moveBase(final int entry, final int record, final long base)
     {
-        return records.offset(keys.aux(entry));
+        keys.buffer().putLong(keys.valueOffset(entry), base);
+        records.buffer().putLong(records.offset(record) + BASE, base);
     }
 
     private void addToHeaderInt(final int record, final int field, final int delta)
@@ -643,22 +684,26 @@ final class KeySliceStore implements AutoCloseable
         return distance >= 0 && distance < ringSlices;
     }
 
-    /** Moves the ring so that it covers the slice, if every cell that would leave its range is empty. */
+    /**
+     * Moves the ring so that it covers the slice, if every cell that would leave its range is empty: known
+     * to be for slices a firing has freed, read for the others.
+     */
     private boolean moveRingOver(final int entry, final int record, final long slice)
     {
-        final long base = base(entry);
+        final UnsafeBuffer cells = records.buffer();
+        final int header = records.offset(record);
+        final long base = cells.getLong(header + BASE);
         final long newBase = slice > base ? slice - ringMask : slice;
         final long moved = Math.abs(newBase - base);
-        final UnsafeBuffer cells = records.buffer();
-        if (cells.getInt(records.offset(record) + CELLS_IN_USE) != 0)
+        if (cells.getInt(header + CELLS_IN_USE) != 0)
         {
             if (moved >= ringSlices)
             {
                 return false;
             }
             // Moving up uncovers [base, newBase); moving down uncovers [newBase + R, base + R).
-            final long firstUncovered = newBase > base ? base : newBase + ringSlices;
-            for (long uncovered = firstUncovered, end = firstUncovered + moved; uncovered < end; uncovered++)
+            final long firstUncovered = newBase > base ? Math.max(base, cells.getLong(header + FREED_BELOW)) : newBase + ringSlices;
+            for (long uncovered = firstUncovered, end = newBase > base ? newBase : base + ringSlices; uncovered < end; uncovered++)
             {
                 if (cells.getLong(ringCell(record, uncovered) + AccumulatorLayout.COUNT_OFFSET) != 0)
                 {
@@ -666,7 +711,7 @@ final class KeySliceStore implements AutoCloseable
                 }
             }
         }
-        keys.buffer().putLong(keys.valueOffset(entry), newBase);
+        moveBase(entry, record, newBase);
         return true;
     }
 
@@ -685,15 +730,15 @@ final class KeySliceStore implements AutoCloseable
         return CREATED_IN_OVERFLOW;
     }
 
-    private void releaseIfEmpty(final int entry)
+    /** Frees the record, and the key's index entry, once it holds no slice and no chain is pending. */
+    private void releaseIfEmpty(final int record)
     {
         final UnsafeBuffer cells = records.buffer();
-        final int record = keys.aux(entry);
         final int header = records.offset(record);
         if (cells.getInt(header + CELLS_IN_USE) == 0 && cells.getInt(header + OVERFLOW_SLICES) == 0 &&
             cells.getLong(header + CHAIN_NEXT_END) == NO_CHAIN)
         {
-            keys.removeAt(entry);
+            keys.removeAt(keys.find(cells.getLong(header + KEY_ID), 0, cells.getInt(header + KEY_TAG)));
             cells.putInt(header + KEY_TAG, 0);
             records.freeRecord(record);
         }

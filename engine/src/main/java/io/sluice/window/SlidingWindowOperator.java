@@ -5,7 +5,6 @@ import io.sluice.state.StateWriter;
 import io.sluice.WindowSpec;
 import io.sluice.state.BucketTimerQueue;
 import io.sluice.state.DirectMemory;
-import io.sluice.state.OffHeapTable;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -205,7 +204,7 @@ public final class SlidingWindowOperator implements WindowOperator
     public void visitWindows(final int keyTag, final long keyId, final long watermarkMs, final WindowVisitor visitor)
     {
         final int record = store.record(keyTag, keyId);
-        final long[] range = record == OffHeapTable.NOT_FOUND ? null : store.sliceRange(record);
+        final long[] range = record == KeySliceStore.NO_RECORD ? null : store.sliceRange(record);
         if (range == null)
         {
             return;
@@ -228,6 +227,12 @@ public final class SlidingWindowOperator implements WindowOperator
     public int liveEntries()
     {
         return store.liveSlices();
+    }
+
+    /** Keys with a record in the slice store, for tests: each key's goes once it holds no slice and no chain. */
+    int liveKeys()
+    {
+        return store.liveKeys();
     }
 
     /** Chains waiting at unlisted window ends are counted as timers: they are pending all the same. */
@@ -355,11 +360,11 @@ public final class SlidingWindowOperator implements WindowOperator
         return !timers.isEmpty() && timers.peekTime() == windowEnd - 1 && timers.peekKind() == FIRE;
     }
 
-    private void fireIfDueInSweep(final int keyTag, final long keyId, final long chainNextEnd)
+    private void fireIfDueInSweep(final int record, final int keyTag, final long keyId, final long chainNextEnd)
     {
         if (chainNextEnd == sweepWindowEnd)
         {
-            fireChain(keyTag, keyId, chainNextEnd);
+            fireChainAt(record, keyTag, keyId, chainNextEnd);
         }
     }
 
@@ -373,7 +378,7 @@ public final class SlidingWindowOperator implements WindowOperator
         schedule.listAll();
     }
 
-    private void listChain(final int keyTag, final long keyId, final long chainNextEnd)
+    private void listChain(final int record, final int keyTag, final long keyId, final long chainNextEnd)
     {
         if (schedule.isUnlisted(grid.sliceIndex(chainNextEnd - grid.sizeMs)))
         {
@@ -381,15 +386,20 @@ public final class SlidingWindowOperator implements WindowOperator
         }
     }
 
-    /** Fires the key's window ending here if its chain waits here, and moves the chain on or ends it. */
+    /** Fires the key's window ending here if its chain waits here, as a fire timer names it. */
     private void fireChain(final int keyTag, final long keyId, final long windowEnd)
     {
         final int record = store.record(keyTag, keyId);
-        if (record == OffHeapTable.NOT_FOUND || store.chainNextEnd(record) != windowEnd)
+        if (record != KeySliceStore.NO_RECORD && store.chainNextEnd(record) == windowEnd)
         {
-            return; // stale: the chain was pulled back past this end and has already moved on
+            fireChainAt(record, keyTag, keyId, windowEnd);
         }
+        // else stale: the chain was pulled back past this end and has already moved on
+    }
 
+    /** Fires the window ending where the key's chain waits, and moves the chain on or ends it. */
+    private void fireChainAt(final int record, final int keyTag, final long keyId, final long windowEnd)
+    {
         fireWindow(record, keyTag, keyId, windowEnd, true);
 
         final long nextEnd = windowEnd + grid.slideMs;

@@ -94,6 +94,7 @@ class SliceRingOverflowTest
             }
             harness.endOfInput();
             assertEquals(0, harness.operator().liveEntries(), "every slice freed at end of input");
+            assertEquals(0, ((SlidingWindowOperator)harness.operator()).liveKeys(), "every key's record freed at end of input");
             final List<String> output = harness.drain();
             output.sort(null);
             return output;
