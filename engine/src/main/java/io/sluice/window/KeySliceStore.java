@@ -80,7 +80,12 @@ final class KeySliceStore implements AutoCloseable
     private static final int MAX_SLICE_START = 8;
     private static final int BASE = 16;
     private static final int KEY_ID = 24;
-    /** Ring slices below this are free: a firing without lateness frees up to here (see {@link #freeRingSlicesBefore}). */
+    /**
+     * Ring slices below this are free: a firing without lateness frees up to here, and later firings and
+     * ring moves skip what is below (see {@link #freeRingSlicesBefore}). Without lateness no element reaches
+     * such a slice again (its windows have all fired, so it is late), but a slice created below lowers it,
+     * so the rule holds whatever the caller.
+     */
     private static final int FREED_BELOW = 32;
     private static final int OVERFLOW_SLICES = 40;
     private static final int CELLS_IN_USE = 44;
@@ -215,6 +220,11 @@ final class KeySliceStore implements AutoCloseable
             }
             layout.first(cells, cellOffset, value);
             addToHeaderInt(record, CELLS_IN_USE, 1);
+            final int freedBelowAt = records.offset(record) + FREED_BELOW;
+            if (slice < cells.getLong(freedBelowAt))
+            {
+                cells.putLong(freedBelowAt, slice);
+            }
             liveSlices++;
             return CREATED_IN_RING;
         }
