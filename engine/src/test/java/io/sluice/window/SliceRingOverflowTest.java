@@ -55,6 +55,12 @@ class SliceRingOverflowTest
             assertEquals(expected, run(window, lateness, ringSlices, suffixCells, steps),
                 "two-stacks merge, ring of " + ringSlices + " for " + window + " lateness=" + lateness + " seed=" + seed);
         }
+        // Checkpointed and restored every few steps, with most slices in the overflow table and with the
+        // two-stacks merge: the restored store must carry on exactly as the one that was never stopped.
+        assertEquals(expected, run(window, lateness, 2, 0, steps, 37),
+            "ring of 2, restored every 37 steps, for " + window + " lateness=" + lateness + " seed=" + seed);
+        assertEquals(expected, run(window, lateness, defaultRing, suffixCells, steps, 29),
+            "two-stacks merge, restored every 29 steps, for " + window + " lateness=" + lateness + " seed=" + seed);
     }
 
     /** Each step is {key, time, value} for an element or {-1, watermark, 0} for a watermark. */
@@ -78,11 +84,24 @@ class SliceRingOverflowTest
     private static List<String> run(
         final WindowSpec window, final long lateness, final int ringSlices, final int suffixCells, final List<long[]> steps)
     {
+        return run(window, lateness, ringSlices, suffixCells, steps, 0);
+    }
+
+    /** @param restoreEvery 0 to run straight through, else checkpoint and restore the operator every so many steps. */
+    private static List<String> run(
+        final WindowSpec window, final long lateness, final int ringSlices, final int suffixCells, final List<long[]> steps,
+        final int restoreEvery)
+    {
         try (WindowHarness harness = new WindowHarness(Aggregates.standard(),
             out -> new SlidingWindowOperator(window, lateness, out, 4, ringSlices, suffixCells)))
         {
+            int done = 0;
             for (final long[] step : steps)
             {
+                if (restoreEvery > 0 && ++done % restoreEvery == 0)
+                {
+                    harness.checkpointAndRestore();
+                }
                 if (step[0] < 0)
                 {
                     harness.watermark(step[1]);
