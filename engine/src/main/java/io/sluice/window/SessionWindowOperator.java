@@ -73,12 +73,7 @@ public final class SessionWindowOperator implements WindowOperator
             final long next = sessions.next(first);
             if (start <= eventTimeMs && eventTimeMs <= end && end - 1 > watermarkMs && (next == NONE || next > newEnd))
             {
-                layout.add(sessions.buffer(), sessions.accumulatorOffset(first), value);
-                if (newEnd > end)
-                {
-                    sessions.end(first, newEnd);
-                    sessions.firings(first, 0);
-                }
+                extendInPlace(keyTag, keyId, start, first, end, Math.max(end, newEnd), value, watermarkMs);
                 return;
             }
         }
