@@ -5,6 +5,7 @@ import io.sluice.state.StateWriter;
 import io.sluice.state.OffHeapTable;
 import io.sluice.state.RecordArena;
 import org.agrona.BitUtil;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -113,6 +114,9 @@ final class KeySliceStore implements AutoCloseable
     private final OffHeapTable overflow;
     private int liveSlices;
     private int lastRecord;
+    // The cell the last locateSlice found or made: an add or a merge goes there next.
+    private UnsafeBuffer locatedBuffer;
+    private int locatedOffset;
 
     /**
      * @param ringSlices cells per key: a power of two up to {@link #MAX_RING_SLICES}, ideally covering
@@ -193,6 +197,32 @@ final class KeySliceStore implements AutoCloseable
     /** {@link #add} to a new key, a slice outside the ring or in the overflow table, or a new slice. */
     private int addOtherwise(final int keyTag, final long keyId, final long slice, final long value, final int foundEntry)
     {
+        final int added = locateSlice(keyTag, keyId, slice, foundEntry);
+        layout.add(locatedBuffer, locatedOffset, value);
+        return added;
+    }
+
+    /**
+     * Merges a whole slice accumulator into the key's slice, creating key record and slice as needed, as
+     * {@link #add} does a value: how a slice that was open elsewhere ({@link OpenSlices}) comes in once the
+     * watermark has passed its end. {@link #lastRecord()} is then the key's record.
+     *
+     * @return {@link #ADDED} to an existing slice, or where the slice was created.
+     */
+    int mergeSlice(final int keyTag, final long keyId, final long slice, final DirectBuffer source, final int sourceOffset)
+    {
+        final int added = locateSlice(keyTag, keyId, slice, keys.find(keyId, 0, keyTag));
+        layout.merge(locatedBuffer, locatedOffset, source, sourceOffset);
+        return added;
+    }
+
+    /**
+     * Finds the key's slice, creating the key's record and an empty slice (in the ring if it fits, else in
+     * the overflow table) as needed, and leaves its cell in {@link #locatedBuffer} at {@link #locatedOffset}.
+     * The caller adds to it at once: a live slice is never empty.
+     */
+    private int locateSlice(final int keyTag, final long keyId, final long slice, final int foundEntry)
+    {
         int entry = foundEntry;
         if (entry == OffHeapTable.NOT_FOUND)
         {
@@ -206,19 +236,17 @@ final class KeySliceStore implements AutoCloseable
         {
             if (cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
             {
-                layout.add(cells, cellOffset, value);
-                return ADDED;
+                return located(cells, cellOffset, ADDED);
             }
             if (cells.getInt(records.offset(record) + OVERFLOW_SLICES) != 0)
             {
                 final int found = overflow.find(keyId, slice, keyTag);
                 if (found != OffHeapTable.NOT_FOUND)
                 {
-                    layout.add(overflow.buffer(), overflow.valueOffset(found), value);
-                    return ADDED;
+                    return located(overflow.buffer(), overflow.valueOffset(found), ADDED);
                 }
             }
-            layout.first(cells, cellOffset, value);
+            layout.clear(cells, cellOffset);
             addToHeaderInt(record, CELLS_IN_USE, 1);
             final int freedBelowAt = records.offset(record) + FREED_BELOW;
             if (slice < cells.getLong(freedBelowAt))
@@ -226,9 +254,25 @@ final class KeySliceStore implements AutoCloseable
                 cells.putLong(freedBelowAt, slice);
             }
             liveSlices++;
-            return CREATED_IN_RING;
+            return located(cells, cellOffset, CREATED_IN_RING);
         }
-        return addToOverflow(keyTag, keyId, slice, value, record);
+        final int found = overflow.find(keyId, slice, keyTag);
+        if (found != OffHeapTable.NOT_FOUND)
+        {
+            return located(overflow.buffer(), overflow.valueOffset(found), ADDED);
+        }
+        final int created = overflow.insert(keyId, slice, keyTag);
+        layout.clear(overflow.buffer(), overflow.valueOffset(created));
+        addToHeaderInt(record, OVERFLOW_SLICES, 1);
+        liveSlices++;
+        return located(overflow.buffer(), overflow.valueOffset(created), CREATED_IN_OVERFLOW);
+    }
+
+    private int located(final UnsafeBuffer buffer, final int offset, final int added)
+    {
+        locatedBuffer = buffer;
+        locatedOffset = offset;
+        return added;
     }
 
     /** The record of the key given to the last {@link #add}. */
@@ -723,21 +767,6 @@ final class KeySliceStore implements AutoCloseable
         }
         moveBase(entry, record, newBase);
         return true;
-    }
-
-    private int addToOverflow(final int keyTag, final long keyId, final long slice, final long value, final int record)
-    {
-        final int found = overflow.find(keyId, slice, keyTag);
-        if (found != OffHeapTable.NOT_FOUND)
-        {
-            layout.add(overflow.buffer(), overflow.valueOffset(found), value);
-            return ADDED;
-        }
-        final int created = overflow.insert(keyId, slice, keyTag);
-        layout.first(overflow.buffer(), overflow.valueOffset(created), value);
-        addToHeaderInt(record, OVERFLOW_SLICES, 1);
-        liveSlices++;
-        return CREATED_IN_OVERFLOW;
     }
 
     /** Frees the record, and the key's index entry, once it holds no slice and no chain is pending. */

@@ -5,6 +5,7 @@ import io.sluice.state.StateWriter;
 import io.sluice.WindowSpec;
 import io.sluice.state.BucketTimerQueue;
 import io.sluice.state.DirectMemory;
+import io.sluice.state.OffHeapTable;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -42,11 +43,13 @@ public final class SlidingWindowOperator implements WindowOperator
     private final AccumulatorLayout layout;
     private final Output output;
     private final KeySliceStore store;
+    private final OpenSlices open;
     private final BucketTimerQueue timers;
     private final FiringCounter firings;
     private final FireSchedule schedule;
     private final KeySliceStore.ChainVisitor fireIfDueInSweep = this::fireIfDueInSweep;
     private final KeySliceStore.ChainVisitor listChain = this::listChain;
+    private final OffHeapTable.EntryVisitor handOverSlice = this::handOverSlice;
     private final DirectMemory scratchMemory;
     private final UnsafeBuffer scratch;
     /** The window end a walk of the records is firing. */
@@ -73,6 +76,7 @@ public final class SlidingWindowOperator implements WindowOperator
         this.output = output;
         this.layout = output.layout();
         this.store = new KeySliceStore(layout, ringSlices, suffixCells, expectedKeys);
+        this.open = new OpenSlices(grid, layout, expectedKeys);
         this.timers = new BucketTimerQueue(expectedKeys * 2);
         this.firings = new FiringCounter(latenessMs, expectedKeys, timers, CLEANUP_FIRING_COUNT);
         this.schedule = new FireSchedule(grid);
@@ -98,6 +102,10 @@ public final class SlidingWindowOperator implements WindowOperator
         grid.locate(eventTimeMs);
         if (eventTimeMs > watermarkMs && grid.lastEnd() > grid.sliceStart())
         {
+            if (open.add(keyTag, keyId, grid.sliceIndex(), value))
+            {
+                return;
+            }
             final int added = store.add(keyTag, keyId, grid.sliceIndex(), value);
             if (added != KeySliceStore.ADDED)
             {
@@ -150,22 +158,50 @@ public final class SlidingWindowOperator implements WindowOperator
         }
     }
 
-    /** The located slice was just created for the key (store.add said how): its cleanup and its fire chain. */
+    /** The located slice was just created for the key in the store (store.add said how). */
     private void onSliceOpened(final int keyTag, final long keyId, final int added, final long watermarkMs)
     {
-        final long lastEnd = grid.lastEnd();
+        onSliceCreated(keyTag, keyId, added, grid.sliceIndex(), grid.sliceStart(), grid.firstEnd(), grid.lastEnd(), watermarkMs);
+    }
+
+    /** A slice was just created for the key in the store (as {@code added} says): its cleanup and its fire chain. */
+    private void onSliceCreated(
+        final int keyTag, final long keyId, final int added, final long slice, final long sliceStart, final long firstEnd,
+        final long lastEnd, final long watermarkMs)
+    {
         if (latenessMs > 0 || added == KeySliceStore.CREATED_IN_OVERFLOW)
         {
-            timers.add(lastEnd - 1 + latenessMs, CLEANUP_SLICE, keyId, keyTag, grid.sliceIndex());
+            timers.add(lastEnd - 1 + latenessMs, CLEANUP_SLICE, keyId, keyTag, slice);
         }
-        joinFireChain(store.lastRecord(), keyTag, keyId, grid.sliceStart(), lastEnd, watermarkMs);
+        joinFireChain(store.lastRecord(), keyTag, keyId, sliceStart, firstEnd, lastEnd, watermarkMs);
+    }
+
+    /**
+     * An open slice the watermark has just passed the end of, into the store. None of its windows has
+     * fired (see {@link OpenSlices}), so its chain joins at the first of them, which the firing that
+     * follows in this watermark reaches.
+     */
+    private void handOverSlice(final int entry)
+    {
+        final OpenSlices open = this.open;
+        final int keyTag = open.keyTag(entry);
+        final long keyId = open.keyId(entry);
+        final long slice = open.slice(entry);
+        final int added = store.mergeSlice(keyTag, keyId, slice, open.buffer(), open.cellOffset(entry));
+        if (added != KeySliceStore.ADDED)
+        {
+            final long sliceStart = grid.sliceStartOf(slice);
+            onSliceCreated(keyTag, keyId, added, slice, sliceStart, grid.firstWindowEnd(sliceStart), grid.lastWindowEnd(sliceStart),
+                Long.MIN_VALUE);
+        }
     }
 
     public void onWatermark(final long watermarkMs)
     {
         final BucketTimerQueue timers = this.timers;
         final FireSchedule schedule = this.schedule;
-        boolean freed = false;
+        // Slices first: a window fires once the watermark passes its end, and so its last slice's end.
+        boolean freed = open.advance(watermarkMs, handOverSlice);
         while (true)
         {
             if (schedule.firesBefore(timers, watermarkMs))
@@ -197,6 +233,7 @@ public final class SlidingWindowOperator implements WindowOperator
         if (freed)
         {
             store.shrinkIfSparse();
+            open.shrinkIfSparse();
         }
     }
 
@@ -205,18 +242,40 @@ public final class SlidingWindowOperator implements WindowOperator
     {
         final int record = store.record(keyTag, keyId);
         final long[] range = record == KeySliceStore.NO_RECORD ? null : store.sliceRange(record);
-        if (range == null)
+        long lowest = range == null ? Long.MAX_VALUE : range[0];
+        long highest = range == null ? Long.MIN_VALUE : range[1];
+        for (long slice = open.openFrom(); slice < open.openEnd(); slice++)
+        {
+            if (open.find(keyTag, keyId, slice) != OffHeapTable.NOT_FOUND)
+            {
+                lowest = Math.min(lowest, slice);
+                highest = Math.max(highest, slice);
+            }
+        }
+        if (lowest > highest)
         {
             return;
         }
-        final long lastEnd = grid.lastWindowEnd(grid.sliceStartOf(range[1]));
-        for (long end = grid.firstWindowEnd(grid.sliceStartOf(range[0])); end <= lastEnd; end += grid.slideMs)
+        final long lastEnd = grid.lastWindowEnd(grid.sliceStartOf(highest));
+        for (long end = grid.firstWindowEnd(grid.sliceStartOf(lowest)); end <= lastEnd; end += grid.slideMs)
         {
             if (end - 1 + latenessMs > watermarkMs)
             {
                 final long start = end - grid.sizeMs;
+                final long firstSlice = grid.sliceIndex(start);
                 layout.clear(scratch, 0);
-                if (store.mergeInto(record, grid.sliceIndex(start), grid.slicesPerWindow, scratch, 0))
+                boolean any = record != KeySliceStore.NO_RECORD && store.mergeInto(record, firstSlice, grid.slicesPerWindow, scratch, 0);
+                for (long slice = Math.max(firstSlice, open.openFrom()), endSlice = Math.min(firstSlice + grid.slicesPerWindow, open.openEnd());
+                     slice < endSlice; slice++)
+                {
+                    final int entry = open.find(keyTag, keyId, slice);
+                    if (entry != OffHeapTable.NOT_FOUND)
+                    {
+                        layout.merge(scratch, 0, open.buffer(), open.cellOffset(entry));
+                        any = true;
+                    }
+                }
+                if (any)
                 {
                     visitor.visit(start, end, scratch, 0);
                 }
@@ -226,7 +285,7 @@ public final class SlidingWindowOperator implements WindowOperator
 
     public int liveEntries()
     {
-        return store.liveSlices();
+        return store.liveSlices() + open.size();
     }
 
     /** Keys with a record in the slice store, for tests: each key's goes once it holds no slice and no chain. */
@@ -243,8 +302,9 @@ public final class SlidingWindowOperator implements WindowOperator
 
     public void saveTo(final StateWriter out)
     {
-        out.section(0x511D1401);
+        out.section(0x511D1402);
         store.saveTo(out);
+        open.saveTo(out);
         timers.saveTo(out);
         schedule.saveTo(out);
         firings.saveTo(out);
@@ -252,8 +312,9 @@ public final class SlidingWindowOperator implements WindowOperator
 
     public void restoreFrom(final StateReader in)
     {
-        in.expectSection(0x511D1401, "a sliding window operator");
+        in.expectSection(0x511D1402, "a sliding window operator");
         store.restoreFrom(in);
+        open.restoreFrom(in);
         timers.restoreFrom(in);
         schedule.restoreFrom(in);
         firings.restoreFrom(in);
@@ -262,15 +323,17 @@ public final class SlidingWindowOperator implements WindowOperator
     public void close()
     {
         store.close();
+        open.close();
         firings.close();
         scratchMemory.close();
     }
 
     private void joinFireChain(
-        final int record, final int keyTag, final long keyId, final long sliceStart, final long lastEnd, final long watermarkMs)
+        final int record, final int keyTag, final long keyId, final long sliceStart, final long firstEnd, final long lastEnd,
+        final long watermarkMs)
     {
         // The first window containing the slice that has not reached its firing time yet.
-        long end = grid.firstEnd();
+        long end = firstEnd;
         if (end - 1 <= watermarkMs)
         {
             end += SliceGrid.ceilDiv(watermarkMs + 2 - end, grid.slideMs) * grid.slideMs;
