@@ -67,6 +67,35 @@ class KeySliceStoreTest
         }
     }
 
+    @Test
+    void aMergedSliceAddsToWhatTheKeyHoldsOrCreatesItWhereAnAddWould()
+    {
+        try (KeySliceStore store = new KeySliceStore(layout, 4, 4))
+        {
+            final UnsafeBuffer open = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+            layout.clear(open, 0);
+            layout.add(open, 0, 10);
+            layout.add(open, 0, -3);
+
+            assertEquals(KeySliceStore.CREATED_IN_RING, store.mergeSlice(KEY_TAG, 7, 50, open, 0), "a new key");
+            final int record = store.lastRecord();
+            store.add(KEY_TAG, 7, 51, 4);
+            assertEquals(KeySliceStore.ADDED, store.mergeSlice(KEY_TAG, 7, 51, open, 0), "onto an element's slice");
+            assertMerged(store, record, 50, 2, 5, 7 + 7 + 4);
+            assertEquals(2, store.liveSlices());
+
+            // Far past a ring of 4 still in use: the overflow table, as for an element.
+            assertEquals(KeySliceStore.CREATED_IN_OVERFLOW, store.mergeSlice(KEY_TAG, 7, 90, open, 0));
+            assertEquals(KeySliceStore.ADDED, store.mergeSlice(KEY_TAG, 7, 90, open, 0));
+            final UnsafeBuffer target = clearedTarget();
+            assertTrue(store.mergeInto(record, 90, 1, target, 0));
+            assertEquals(4, target.getLong(AccumulatorLayout.COUNT_OFFSET));
+            assertEquals(14, target.getLong(AccumulatorLayout.SUM_OFFSET));
+            assertEquals(-3, target.getLong(AccumulatorLayout.MIN_OFFSET));
+            assertEquals(10, target.getLong(AccumulatorLayout.MAX_OFFSET));
+        }
+    }
+
     private void assertMerged(
         final KeySliceStore store, final int record, final long firstSlice, final int slices, final long count, final long sum)
     {
