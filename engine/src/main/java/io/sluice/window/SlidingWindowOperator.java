@@ -158,22 +158,15 @@ public final class SlidingWindowOperator implements WindowOperator
         }
     }
 
-    /** The located slice was just created for the key in the store (store.add said how). */
+    /** The located slice was just created for the key in the store (store.add said how): its cleanup and its fire chain. */
     private void onSliceOpened(final int keyTag, final long keyId, final int added, final long watermarkMs)
     {
-        onSliceCreated(keyTag, keyId, added, grid.sliceIndex(), grid.sliceStart(), grid.firstEnd(), grid.lastEnd(), watermarkMs);
-    }
-
-    /** A slice was just created for the key in the store (as {@code added} says): its cleanup and its fire chain. */
-    private void onSliceCreated(
-        final int keyTag, final long keyId, final int added, final long slice, final long sliceStart, final long firstEnd,
-        final long lastEnd, final long watermarkMs)
-    {
+        final long lastEnd = grid.lastEnd();
         if (latenessMs > 0 || added == KeySliceStore.CREATED_IN_OVERFLOW)
         {
-            timers.add(lastEnd - 1 + latenessMs, CLEANUP_SLICE, keyId, keyTag, slice);
+            timers.add(lastEnd - 1 + latenessMs, CLEANUP_SLICE, keyId, keyTag, grid.sliceIndex());
         }
-        joinFireChain(store.lastRecord(), keyTag, keyId, sliceStart, firstEnd, lastEnd, watermarkMs);
+        joinFireChain(store.lastRecord(), keyTag, keyId, grid.sliceStart(), lastEnd, watermarkMs);
     }
 
     /**
@@ -190,9 +183,9 @@ public final class SlidingWindowOperator implements WindowOperator
         final int added = store.mergeSlice(keyTag, keyId, slice, open.buffer(), open.cellOffset(entry));
         if (added != KeySliceStore.ADDED)
         {
-            final long sliceStart = grid.sliceStartOf(slice);
-            onSliceCreated(keyTag, keyId, added, slice, sliceStart, grid.firstWindowEnd(sliceStart), grid.lastWindowEnd(sliceStart),
-                Long.MIN_VALUE);
+            // Every slice one walk hands over has the same index: located once, its window ends cost no division.
+            grid.locate(grid.sliceStartOf(slice));
+            onSliceOpened(keyTag, keyId, added, Long.MIN_VALUE);
         }
     }
 
@@ -329,11 +322,10 @@ public final class SlidingWindowOperator implements WindowOperator
     }
 
     private void joinFireChain(
-        final int record, final int keyTag, final long keyId, final long sliceStart, final long firstEnd, final long lastEnd,
-        final long watermarkMs)
+        final int record, final int keyTag, final long keyId, final long sliceStart, final long lastEnd, final long watermarkMs)
     {
         // The first window containing the slice that has not reached its firing time yet.
-        long end = firstEnd;
+        long end = grid.firstEnd();
         if (end - 1 <= watermarkMs)
         {
             end += SliceGrid.ceilDiv(watermarkMs + 2 - end, grid.slideMs) * grid.slideMs;
