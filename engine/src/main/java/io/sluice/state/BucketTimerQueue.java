@@ -37,13 +37,14 @@ public final class BucketTimerQueue implements Timers
     private static final int CHUNK_TIMERS = 8;
     private static final int CHUNK_LONGS = CHUNK_TIMERS * STRIDE;
     private static final int SECTION = 0xB0C7E701;
+    private static final int RECENT_TIMES = 1024;
 
     private final TimerQueue instants = new TimerQueue(64);
     private final Long2LongHashMap[] instantByTime = new Long2LongHashMap[MAX_KINDS];
-    // The last instant added to, per kind: a key's new windows mostly share their end with the previous
-    // key's, so most adds skip the map.
-    private final long[] lastAddedTime = new long[MAX_KINDS];
-    private final int[] lastAddedBucket = new int[MAX_KINDS];
+    // The instant last added to at each (kind, time modulo RECENT_TIMES), checked against the bucket's own
+    // time: adds mostly go to an instant that exists (a key's new windows share their end with the previous
+    // key's; a session's timer moves to an end other sessions' timers have moved to), so most skip the map.
+    private final int[] recentBucket = new int[MAX_KINDS * RECENT_TIMES];
     private int[] bucketHeadChunk;
     private int[] bucketHeadPosition;
     private int[] bucketTailChunk;
@@ -67,8 +68,8 @@ public final class BucketTimerQueue implements Timers
         for (int k = 0; k < MAX_KINDS; k++)
         {
             instantByTime[k] = new Long2LongHashMap(64, 0.65f, NONE);
-            lastAddedBucket[k] = NONE;
         }
+        Arrays.fill(recentBucket, NONE);
         allocateBuckets(64);
         allocateChunks(Math.max(16, initialCapacity / CHUNK_TIMERS + 1));
     }
@@ -117,8 +118,10 @@ public final class BucketTimerQueue implements Timers
     /** @param kind 0..3; lower kinds pop first at equal times. */
     public void add(final long time, final int kind, final long key, final int tag, final long aux)
     {
-        int bucket = lastAddedBucket[kind];
-        if (bucket == NONE || lastAddedTime[kind] != time)
+        final int recent = kind * RECENT_TIMES + ((int)time & (RECENT_TIMES - 1));
+        int bucket = recentBucket[recent];
+        // A released bucket has no timers, and a reused one another instant: either way, not this one.
+        if (bucket == NONE || bucketTime[bucket] != time || bucketKind[bucket] != kind || bucketSize[bucket] == 0)
         {
             final Long2LongHashMap byTime = instantByTime[kind];
             bucket = (int)byTime.get(time);
@@ -128,8 +131,7 @@ public final class BucketTimerQueue implements Timers
                 byTime.put(time, bucket);
                 instants.add(time, kind, bucket, 0, 0);
             }
-            lastAddedTime[kind] = time;
-            lastAddedBucket[kind] = bucket;
+            recentBucket[recent] = bucket;
         }
         append(bucket, key, tag, aux);
     }
@@ -220,8 +222,8 @@ public final class BucketTimerQueue implements Timers
         for (int k = 0; k < MAX_KINDS; k++)
         {
             instantByTime[k].clear();
-            lastAddedBucket[k] = NONE;
         }
+        Arrays.fill(recentBucket, NONE);
         allocateBuckets(Math.max(64, savedBuckets));
         allocateChunks(Math.max(16, savedSize / CHUNK_TIMERS + savedBuckets));
         bucketsUsed = savedBuckets;
@@ -293,10 +295,6 @@ public final class BucketTimerQueue implements Timers
         instants.poll();
         final int kind = bucketKind[bucket];
         instantByTime[kind].remove(bucketTime[bucket]);
-        if (lastAddedBucket[kind] == bucket)
-        {
-            lastAddedBucket[kind] = NONE;
-        }
         // The chunks go back as a chain, in order: the next instant reuses them front to back.
         nextChunk[bucketTailChunk[bucket]] = freeChunk;
         freeChunk = bucketHeadChunk[bucket];

@@ -43,8 +43,11 @@ class BucketTimerQueueTest
             final int choice = random.nextInt(100);
             if (modelSize == 0 || choice < 55)
             {
-                // Bursts into a few instants, as window ends are, with an odd one far off now and then.
-                final long time = random.nextInt(20) == 0 ? random.nextLong(-1_000_000, 1_000_000) : random.nextLong(-8, 8) * 1000;
+                // Bursts into a few instants, as window ends are, with an odd one far off now and then, and
+                // instants 1024 ms apart, which share the queue's recent-instant slot and must not be mixed up.
+                final int spread = random.nextInt(20);
+                final long time = spread == 0 ? random.nextLong(-1_000_000, 1_000_000) :
+                    spread < 6 ? random.nextLong(-8, 8) * 1024 : random.nextLong(-8, 8) * 1000;
                 final int kind = random.nextInt(4);
                 final Timer timer = new Timer(random.nextLong(), random.nextInt(1, 5), random.nextLong());
                 queue.add(time, kind, timer.key, timer.tag, timer.aux);
