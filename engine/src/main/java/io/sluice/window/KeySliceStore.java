@@ -31,11 +31,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * frees the slices it has done with and records how far it freed, but leaves the ring where it is; the
  * next slice past the ring's end moves it over the freed cells.
  *
- * Time moves forward together for all keys, so at any moment nearly every element goes to the ring cell
- * of the present slice, and those cells are one column: the hot set is a cell per key in adjacent lines
- * (320 KB at 10 000 keys), not a line on a page of its own per key. The index is small too, so adding
- * to a slice mostly stays in the shard's cache; the header is only read when a slice is created, freed
- * or fired.
+ * Time moves forward together for all keys, so at any moment the cells being written (by slices handed
+ * over from {@link OpenSlices}, or by elements the open slices do not take) are those of one slice, one
+ * column: a cell per key in adjacent lines (320 KB at 10 000 keys), not a line on a page of its own per
+ * key; and a firing that walks the records in number order reads each column forward.
  *
  * <p>A slice outside [base, base + R) moves the ring when every cell it would uncover is empty, which
  * is the common case (time moves forward and old slices are freed behind it); otherwise the slice goes

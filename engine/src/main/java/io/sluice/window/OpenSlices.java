@@ -3,6 +3,9 @@ package io.sluice.window;
 import io.sluice.state.OffHeapTable;
 import io.sluice.state.StateReader;
 import io.sluice.state.StateWriter;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.Arrays;
 
 /**
  * The sliding-window slices the watermark has not passed yet, for the few slice indexes just ahead of
@@ -131,7 +134,7 @@ final class OpenSlices implements AutoCloseable
         return slices.key2(entry);
     }
 
-    org.agrona.concurrent.UnsafeBuffer buffer()
+    UnsafeBuffer buffer()
     {
         return slices.buffer();
     }
@@ -181,7 +184,7 @@ final class OpenSlices implements AutoCloseable
         openEnd = in.getLong();
         closesAtMs = in.getLong();
         slices.restoreFrom(in);
-        java.util.Arrays.fill(counts, 0);
+        Arrays.fill(counts, 0);
         slices.forEach(entry ->
         {
             final long slice = slices.key2(entry);

@@ -20,6 +20,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * added to every non-late window containing it, and a late window never fires again, so adding it to
  * the slice cannot change any output.
  *
+ * <p>An element ahead of the watermark whose slice is one of the few just ahead of it goes to that slice
+ * in {@link OpenSlices}, one probe of a (key, slice) table; when the watermark passes the slice's end,
+ * before any window fires, the slice moves into the key's record in the {@link KeySliceStore}, where the
+ * windows are merged from. Other elements go to the store directly.
+ *
  * <p>Per key, one "fire chain" walks the window ends in order while the key has slices that reach them;
  * the key record holds the chain's next end and the key's newest slice. A {@link FireSchedule} counts the
  * chains waiting at each end, so that an end most keys wait at fires by one walk of the records in number
@@ -257,23 +262,31 @@ public final class SlidingWindowOperator implements WindowOperator
                 final long start = end - grid.sizeMs;
                 final long firstSlice = grid.sliceIndex(start);
                 layout.clear(scratch, 0);
-                boolean any = record != KeySliceStore.NO_RECORD && store.mergeInto(record, firstSlice, grid.slicesPerWindow, scratch, 0);
-                for (long slice = Math.max(firstSlice, open.openFrom()), endSlice = Math.min(firstSlice + grid.slicesPerWindow, open.openEnd());
-                     slice < endSlice; slice++)
-                {
-                    final int entry = open.find(keyTag, keyId, slice);
-                    if (entry != OffHeapTable.NOT_FOUND)
-                    {
-                        layout.merge(scratch, 0, open.buffer(), open.cellOffset(entry));
-                        any = true;
-                    }
-                }
-                if (any)
+                final boolean inStore = record != KeySliceStore.NO_RECORD &&
+                    store.mergeInto(record, firstSlice, grid.slicesPerWindow, scratch, 0);
+                if (mergeOpenSlicesInto(keyTag, keyId, firstSlice, scratch) | inStore)
                 {
                     visitor.visit(start, end, scratch, 0);
                 }
             }
         }
+    }
+
+    /** Merges the key's open slices among [firstSlice, firstSlice + slices per window). @return true if there are any. */
+    private boolean mergeOpenSlicesInto(final int keyTag, final long keyId, final long firstSlice, final UnsafeBuffer target)
+    {
+        boolean any = false;
+        final long endSlice = Math.min(firstSlice + grid.slicesPerWindow, open.openEnd());
+        for (long slice = Math.max(firstSlice, open.openFrom()); slice < endSlice; slice++)
+        {
+            final int entry = open.find(keyTag, keyId, slice);
+            if (entry != OffHeapTable.NOT_FOUND)
+            {
+                layout.merge(target, 0, open.buffer(), open.cellOffset(entry));
+                any = true;
+            }
+        }
+        return any;
     }
 
     public int liveEntries()
