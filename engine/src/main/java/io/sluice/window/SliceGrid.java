@@ -37,6 +37,11 @@ final class SliceGrid
     private long otherIndex;
     private long otherFirstEnd;
     private long otherLastEnd;
+    // firstSliceOfWindow's last two answers; Long.MIN_VALUE is no window's end (times are within ±2^62 ms).
+    private long memoEnd = Long.MIN_VALUE;
+    private long memoFirstSlice;
+    private long otherMemoEnd = Long.MIN_VALUE;
+    private long otherMemoFirstSlice;
 
     SliceGrid(final WindowSpec window)
     {
@@ -105,6 +110,27 @@ final class SliceGrid
     long lastEnd()
     {
         return lastEnd;
+    }
+
+    /**
+     * The index of the first slice of the window ending here. A firing asks this for the same two ends (the
+     * window's and the next one's) key after key, so the last two answers are kept: no division per key.
+     */
+    long firstSliceOfWindow(final long windowEndMs)
+    {
+        if (windowEndMs == memoEnd)
+        {
+            return memoFirstSlice;
+        }
+        if (windowEndMs == otherMemoEnd)
+        {
+            return otherMemoFirstSlice;
+        }
+        otherMemoEnd = memoEnd;
+        otherMemoFirstSlice = memoFirstSlice;
+        memoEnd = windowEndMs;
+        memoFirstSlice = sliceIndex(windowEndMs - sizeMs);
+        return memoFirstSlice;
     }
 
     long sliceIndex(final long sliceStartMs)

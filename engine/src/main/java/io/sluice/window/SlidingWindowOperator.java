@@ -361,7 +361,7 @@ public final class SlidingWindowOperator implements WindowOperator
     /** The key's chain now waits at this window end: counted there, with a timer if the end is listed. */
     private void scheduleFire(final int keyTag, final long keyId, final long windowEnd)
     {
-        if (schedule.windowCreated(grid.sliceIndex(windowEnd - grid.sizeMs)))
+        if (schedule.windowCreated(grid.firstSliceOfWindow(windowEnd)))
         {
             timers.add(windowEnd - 1, FIRE, keyId, keyTag, windowEnd);
         }
@@ -474,7 +474,7 @@ public final class SlidingWindowOperator implements WindowOperator
         if (latenessMs == 0)
         {
             // Later windows start at nextEnd - size or after and nothing re-fires: older slices are dead.
-            store.freeRingSlicesBefore(record, grid.sliceIndex(nextEnd - grid.sizeMs));
+            store.freeRingSlicesBefore(record, grid.firstSliceOfWindow(nextEnd));
         }
         if (store.maxSliceStart(record) >= nextEnd - grid.sizeMs)
         {
@@ -507,7 +507,7 @@ public final class SlidingWindowOperator implements WindowOperator
     private void fireWindow(final int record, final int keyTag, final long keyId, final long windowEnd, final boolean inChain)
     {
         final long windowStart = windowEnd - grid.sizeMs;
-        final long firstSlice = grid.sliceIndex(windowStart);
+        final long firstSlice = grid.firstSliceOfWindow(windowEnd);
         layout.clear(scratch, 0);
         if (inChain ? store.mergeWindow(record, firstSlice, grid.slicesPerWindow, scratch, 0) :
             store.mergeInto(record, firstSlice, grid.slicesPerWindow, scratch, 0))
