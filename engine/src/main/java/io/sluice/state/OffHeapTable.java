@@ -214,15 +214,26 @@ public final class OffHeapTable implements AutoCloseable
 
     /**
      * Visits every live entry whose key2 is the given one, in slot order, and removes them all: what firing
-     * one window index of a table that holds little else does. Entry by entry, each removal would shift
-     * its probe chain back; here the visited entries are cleared where they are, and the survivors are
-     * then re-seated once each, in slot order from a slot that was empty before (no probe chain crosses an
-     * empty slot, so each survivor moves back to the first free slot on its own chain, as a rehash would).
+     * one window index of a table that holds little else does. See {@link #removeAllWithKey2In}.
+     *
+     * @return how many entries were removed.
+     */
+    public int removeAllWithKey2(final long key2, final EntryVisitor visitor)
+    {
+        return removeAllWithKey2In(key2, key2 + 1, visitor);
+    }
+
+    /**
+     * Visits every live entry whose key2 is in [from, until), in slot order, and removes them all, in one
+     * walk whatever the range. Entry by entry, each removal would shift its probe chain back; here the
+     * visited entries are cleared where they are, and the survivors are then re-seated once each, in slot
+     * order from a slot that was empty before (no probe chain crosses an empty slot, so each survivor
+     * moves back to the first free slot on its own chain, as a rehash would).
      *
      * @param visitor sees each entry before it goes; it must not insert or remove.
      * @return how many entries were removed.
      */
-    public int removeAllWithKey2(final long key2, final EntryVisitor visitor)
+    public int removeAllWithKey2In(final long from, final long until, final EntryVisitor visitor)
     {
         final UnsafeBuffer buffer = this.buffer;
         final int emptyBefore = firstEmptySlot();
@@ -230,7 +241,8 @@ public final class OffHeapTable implements AutoCloseable
         for (int slot = nextOccupiedSlot(0); slot != NOT_FOUND; slot = nextOccupiedSlot(slot + 1))
         {
             final int offset = slot * stride;
-            if (buffer.getLong(offset + KEY2_OFFSET) == key2)
+            final long key2 = buffer.getLong(offset + KEY2_OFFSET);
+            if (key2 >= from && key2 < until)
             {
                 visitor.visit(offset);
                 clearSlot(buffer, slot);

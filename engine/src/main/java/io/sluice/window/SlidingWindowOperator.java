@@ -188,7 +188,8 @@ public final class SlidingWindowOperator implements WindowOperator
         final int added = store.mergeSlice(keyTag, keyId, slice, open.buffer(), open.cellOffset(entry));
         if (added != KeySliceStore.ADDED)
         {
-            // Every slice one walk hands over has the same index: located once, its window ends cost no division.
+            // The slices one walk hands over nearly all share an index, and the grid keeps the last two it
+            // located: their window ends mostly cost no division.
             grid.locate(grid.sliceStartOf(slice));
             onSliceOpened(keyTag, keyId, added, Long.MIN_VALUE);
         }

@@ -85,25 +85,29 @@ class OffHeapTableTest
                         reference.put(key, value);
                     }
                 }
-                final long key2 = random.nextLong(0, 5);
+                // One key2, or a range of them (possibly empty).
+                final boolean one = random.nextBoolean();
+                final long from = random.nextLong(0, 5);
+                final long until = one ? from + 1 : random.nextLong(from, 6);
                 final List<Integer> visitedOffsets = new ArrayList<>();
                 final Map<Key, Long> visited = new HashMap<>();
-                final int removed = table.removeAllWithKey2(key2, offset ->
+                final OffHeapTable.EntryVisitor visitor = offset ->
                 {
                     visitedOffsets.add(offset);
                     visited.put(new Key(table.key1(offset), table.key2(offset), table.tag(offset)),
                         table.buffer().getLong(table.valueOffset(offset)));
-                });
+                };
+                final int removed = one ? table.removeAllWithKey2(from, visitor) : table.removeAllWithKey2In(from, until, visitor);
 
                 final Map<Key, Long> expected = new HashMap<>();
                 reference.forEach((key, value) ->
                 {
-                    if (key.key2() == key2)
+                    if (key.key2() >= from && key.key2() < until)
                     {
                         expected.put(key, value);
                     }
                 });
-                assertEquals(expected, visited, "round " + round + ": the entries of key2 " + key2);
+                assertEquals(expected, visited, "round " + round + ": the entries of key2 in [" + from + ", " + until + ")");
                 assertEquals(expected.size(), removed);
                 assertEquals(visitedOffsets.stream().sorted().toList(), visitedOffsets, "visited in slot order");
                 reference.keySet().removeAll(expected.keySet());
