@@ -14,22 +14,21 @@ import org.agrona.concurrent.UnsafeBuffer;
  * through a compact key index. Slices the ring cannot hold go to an overflow table.
  *
  * <pre>
- *   key index (OffHeapTable, 32-byte slots)      records (RecordArena)
- *   +-------+---+-----+---------+------+         fixed part, per record: header [| suffix fields | back cell]
- *   | keyId | 0 | tag | record# | base |  ───►   column c (c < R): ring cell c of every record, adjacent
- *   +-------+---+-----+---------+------+         column R + c: suffix cell c of every record (see below)
+ *   key index (OffHeapTable, 24-byte slots)      records (RecordArena)
+ *   +-------+---+-----+---------+                fixed part, per record: header [| suffix fields | back cell]
+ *   | keyId | 0 | tag | record# |         ───►   column c (c < R): ring cell c of every record, adjacent
+ *   +-------+---+-----+---------+                column R + c: suffix cell c of every record (see below)
  *   the ring covers slice indexes [base, base + R); slice s lives in ring cell s mod R while its count
  *   is not 0 (every accumulator counts, and a live slice holds at least one element)
  *   header: chain next end | max slice start | base | key id | freed below
  *           | slices in overflow (int) | cells in use (int) | key tag (int, 0 once the record is freed)
  * </pre>
  *
- * The base is kept twice, in the index entry and in the header, always equal: adding an element reads
- * the entry's copy, so that it touches the index and one cell, and firing reads the header's, so that a
- * walk of the records in number order fires without looking each key up in the index. It therefore
- * changes only where both are at hand: when a key is created and when an add moves the ring. A firing
- * frees the slices it has done with and records how far it freed, but leaves the ring where it is; the
- * next slice past the ring's end moves it over the freed cells.
+ * Elements mostly reach a slice through {@link OpenSlices}, which hands each slice over whole when the
+ * watermark passes its end; so the store is written about once per key and slice, and read by firings
+ * that walk the records in number order, without looking each key up in the index. A firing frees the
+ * slices it has done with and records how far it freed, but leaves the ring where it is; the next slice
+ * past the ring's end moves it over the freed cells.
  *
  * Time moves forward together for all keys, so at any moment the cells being written (by slices handed
  * over from {@link OpenSlices}, or by elements the open slices do not take) are those of one slice, one
@@ -74,7 +73,7 @@ final class KeySliceStore implements AutoCloseable
 
     static final int NO_RECORD = -1;
     // A new section number for each change of the record layout, so that an older checkpoint is refused.
-    private static final int SECTION = 0x511CE504;
+    private static final int SECTION = 0x511CE505;
 
     private static final int CHAIN_NEXT_END = 0;
     private static final int MAX_SLICE_START = 8;
@@ -146,9 +145,9 @@ final class KeySliceStore implements AutoCloseable
         }
         this.suffixCells = suffixCells;
         this.suffixMask = suffixCells - 1;
-        // Fuller than the default: the index is read on every element, and 16K slots of 32 bytes for 10K
-        // keys stay in L2 where 32K would not.
-        this.keys = new OffHeapTable(Long.BYTES, expectedKeys, 80);
+        // Fuller than the default: the index is read once per key and slice, and 16K slots for 10K keys stay
+        // in L2 where 32K would not. Its entries hold the key and, as aux, the record number: nothing else.
+        this.keys = new OffHeapTable(0, expectedKeys, 80);
         // The suffix fields and the back cell follow the header in the record's fixed part; ring and suffix
         // cells are columns.
         this.records = new RecordArena(
@@ -177,26 +176,7 @@ final class KeySliceStore implements AutoCloseable
      */
     int add(final int keyTag, final long keyId, final long slice, final long value)
     {
-        // The common case, on a short path of its own: a live slice in the key's ring.
-        final int entry = keys.find(keyId, 0, keyTag);
-        if (entry != OffHeapTable.NOT_FOUND)
-        {
-            final int record = keys.aux(entry);
-            final int cellOffset = liveRingCell(indexedBase(entry), record, slice);
-            if (cellOffset != NOT_IN_RING)
-            {
-                lastRecord = record;
-                layout.add(records.buffer(), cellOffset, value);
-                return ADDED;
-            }
-        }
-        return addOtherwise(keyTag, keyId, slice, value, entry);
-    }
-
-    /** {@link #add} to a new key, a slice outside the ring or in the overflow table, or a new slice. */
-    private int addOtherwise(final int keyTag, final long keyId, final long slice, final long value, final int foundEntry)
-    {
-        final int added = locateSlice(keyTag, keyId, slice, foundEntry);
+        final int added = locateSlice(keyTag, keyId, slice);
         layout.add(locatedBuffer, locatedOffset, value);
         return added;
     }
@@ -210,7 +190,7 @@ final class KeySliceStore implements AutoCloseable
      */
     int mergeSlice(final int keyTag, final long keyId, final long slice, final DirectBuffer source, final int sourceOffset)
     {
-        final int added = locateSlice(keyTag, keyId, slice, keys.find(keyId, 0, keyTag));
+        final int added = locateSlice(keyTag, keyId, slice);
         layout.merge(locatedBuffer, locatedOffset, source, sourceOffset);
         return added;
     }
@@ -220,18 +200,14 @@ final class KeySliceStore implements AutoCloseable
      * the overflow table) as needed, and leaves its cell in {@link #locatedBuffer} at {@link #locatedOffset}.
      * The caller adds to it at once: a live slice is never empty.
      */
-    private int locateSlice(final int keyTag, final long keyId, final long slice, final int foundEntry)
+    private int locateSlice(final int keyTag, final long keyId, final long slice)
     {
-        int entry = foundEntry;
-        if (entry == OffHeapTable.NOT_FOUND)
-        {
-            entry = newKey(keyTag, keyId, slice);
-        }
+        final int entry = keys.find(keyId, 0, keyTag);
+        final int record = entry == OffHeapTable.NOT_FOUND ? newKey(keyTag, keyId, slice) : keys.aux(entry);
         final UnsafeBuffer cells = records.buffer();
-        final int record = keys.aux(entry);
         lastRecord = record;
         final int cellOffset = ringCell(record, slice);
-        if (covers(indexedBase(entry), slice) || moveRingOver(entry, record, slice))
+        if (covers(base(record), slice) || moveRingOver(record, slice))
         {
             if (cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
             {
@@ -406,7 +382,7 @@ final class KeySliceStore implements AutoCloseable
         final int record = keys.aux(entry);
         final int cellOffset = ringCell(record, slice);
         boolean removed = false;
-        if (covers(indexedBase(entry), slice) && cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
+        if (covers(base(record), slice) && cells.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) != 0)
         {
             cells.putLong(cellOffset + AccumulatorLayout.COUNT_OFFSET, 0);
             addToHeaderInt(record, CELLS_IN_USE, -1);
@@ -610,15 +586,15 @@ final class KeySliceStore implements AutoCloseable
         void visit(int record, int keyTag, long keyId, long chainNextEnd);
     }
 
+    /** @return the new key's record. */
     private int newKey(final int keyTag, final long keyId, final long slice)
     {
-        final int entry = keys.insert(keyId, 0, keyTag);
         final int record = records.allocateRecord();
-        keys.aux(entry, record);
-        // Leave room below for out-of-order slices; the ring moves up over empty cells as time passes.
-        moveBase(entry, record, slice - ringMask);
+        keys.aux(keys.insert(keyId, 0, keyTag), record);
         final UnsafeBuffer cells = records.buffer();
         final int header = records.offset(record);
+        // Leave room below for out-of-order slices; the ring moves up over empty cells as time passes.
+        cells.putLong(header + BASE, slice - ringMask);
         cells.putLong(header + CHAIN_NEXT_END, NO_CHAIN);
         cells.putLong(header + MAX_SLICE_START, Long.MIN_VALUE);
         cells.putLong(header + FREED_BELOW, Long.MIN_VALUE);
@@ -628,7 +604,7 @@ final class KeySliceStore implements AutoCloseable
         {
             cells.putLong(header + SPLIT, NO_SUFFIXES);
         }
-        return entry;
+        return record;
     }
 
     /** Suffixes over the window [firstSlice, endSlice), split at its end, and an empty back. */
@@ -706,22 +682,10 @@ final class KeySliceStore implements AutoCloseable
         return overflow.find(cells.getLong(header + KEY_ID), slice, cells.getInt(header + KEY_TAG));
     }
 
-    /** The ring's base as the record's header holds it: where firing and the other record-wise reads take it. */
+    /** The slice index the key's ring starts at: it covers [base, base + ring slices). */
     private long base(final int record)
     {
         return records.buffer().getLong(records.offset(record) + BASE);
-    }
-
-    /** The same base as the key's index entry holds it: where an add, which has the entry, takes it. */
-    private long indexedBase(final int entry)
-    {
-        return keys.buffer().getLong(keys.valueOffset(entry));
-    }
-
-    private void moveBase(final int entry, final int record, final long base)
-    {
-        keys.buffer().putLong(keys.valueOffset(entry), base);
-        records.buffer().putLong(records.offset(record) + BASE, base);
     }
 
     private void addToHeaderInt(final int record, final int field, final int delta)
@@ -741,7 +705,7 @@ final class KeySliceStore implements AutoCloseable
      * Moves the ring so that it covers the slice, if every cell that would leave its range is empty: known
      * to be for slices a firing has freed, read for the others.
      */
-    private boolean moveRingOver(final int entry, final int record, final long slice)
+    private boolean moveRingOver(final int record, final long slice)
     {
         final UnsafeBuffer cells = records.buffer();
         final int header = records.offset(record);
@@ -764,7 +728,7 @@ final class KeySliceStore implements AutoCloseable
                 }
             }
         }
-        moveBase(entry, record, newBase);
+        cells.putLong(header + BASE, newBase);
         return true;
     }
 

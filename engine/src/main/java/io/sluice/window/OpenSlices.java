@@ -33,24 +33,25 @@ final class OpenSlices implements AutoCloseable
      * for disorder (a 1 s bound over 100 ms slices needs 11). An element further ahead goes to the store.
      */
     static final int SPAN = 64;
-    private static final int SECTION = 0x0BE75111;
+    private static final int SECTION = 0x0BE75112;
 
     private final SliceGrid grid;
     private final AccumulatorLayout layout;
     private final OffHeapTable slices;
     private final int[] counts = new int[SPAN];
-    // Slices [openFrom, openEnd) are taken; none before the first watermark.
-    private long openFrom = Long.MIN_VALUE;
-    private long openEnd = Long.MIN_VALUE;
-    // The watermark that closes the first open slice: below it, a watermark changes nothing here (and
-    // the watermark before any, Long.MIN_VALUE, opens nothing).
-    private long closesAtMs = Long.MIN_VALUE + 1;
+    // Slices [openFrom, openEnd) are taken; none before the first watermark. openEnd and closesAtMs
+    // follow from openFrom (see open), kept so that neither an add nor a watermark has to work them out.
+    private long openFrom;
+    private long openEnd;
+    // The watermark that closes the first open slice: below it, a watermark changes nothing here.
+    private long closesAtMs;
 
     OpenSlices(final SliceGrid grid, final AccumulatorLayout layout, final int expectedKeys)
     {
         this.grid = grid;
         this.layout = layout;
         this.slices = new OffHeapTable(layout.bytes(), expectedKeys * 2);
+        open(Long.MIN_VALUE);
     }
 
     /**
@@ -108,8 +109,23 @@ final class OpenSlices implements AutoCloseable
                 slices.removeAllWithKey2In(openFrom, firstOpen, visitor);
             }
         }
+        open(firstOpen);
+        return handedOver;
+    }
+
+    /**
+     * Opens the {@link #SPAN} slice indexes from this one: Long.MIN_VALUE before any watermark (none, and
+     * the watermark before any, Long.MIN_VALUE, changes nothing), Long.MAX_VALUE after the last (none).
+     */
+    private void open(final long firstOpen)
+    {
         openFrom = firstOpen;
-        if (firstOpen == Long.MAX_VALUE)
+        if (firstOpen == Long.MIN_VALUE)
+        {
+            openEnd = Long.MIN_VALUE;
+            closesAtMs = Long.MIN_VALUE + 1;
+        }
+        else if (firstOpen == Long.MAX_VALUE)
         {
             openEnd = Long.MAX_VALUE;
             closesAtMs = Long.MAX_VALUE;
@@ -120,7 +136,6 @@ final class OpenSlices implements AutoCloseable
             openEnd = firstOpen + SPAN;
             closesAtMs = grid.sliceStartOf(firstOpen + 1) - 1;
         }
-        return handedOver;
     }
 
     int keyTag(final int entry)
@@ -174,19 +189,17 @@ final class OpenSlices implements AutoCloseable
         slices.shrinkIfSparse();
     }
 
-    /** The open range and the table; the per-index counts follow from the table. */
+    /** The first open index and the table; the rest of the open range and the per-index counts follow from them. */
     void saveTo(final StateWriter out)
     {
-        out.section(SECTION).putLong(openFrom).putLong(openEnd).putLong(closesAtMs);
+        out.section(SECTION).putLong(openFrom);
         slices.saveTo(out);
     }
 
     void restoreFrom(final StateReader in)
     {
         in.expectSection(SECTION, "a sliding window's open slices");
-        openFrom = in.getLong();
-        openEnd = in.getLong();
-        closesAtMs = in.getLong();
+        open(in.getLong());
         slices.restoreFrom(in);
         Arrays.fill(counts, 0);
         slices.forEach(entry ->
