@@ -1,5 +1,6 @@
 package io.sluice.window;
 
+import io.sluice.state.DirectMemory;
 import io.sluice.state.StateReader;
 import io.sluice.state.StateWriter;
 import io.sluice.state.OffHeapTable;
@@ -22,6 +23,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   is not 0 (every accumulator counts, and a live slice holds at least one element)
  *   header: chain next end | max slice start | base | key id | freed below
  *           | slices in overflow (int) | cells in use (int) | key tag (int, 0 once the record is freed)
+ *           | running total kept (int) | running total's count (see fireAndFree)
  * </pre>
  *
  * Elements mostly reach a slice through {@link OpenSlices}, which hands each slice over whole when the
@@ -53,7 +55,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * and a window whose first slice reaches the split rebuilds the suffixes over itself (N merges once per
  * N firings). Firings walk forward one slide at a time, and an element arriving after a window has fired
  * is behind the watermark, so slices before the back end change only through such elements: the
- * operator then calls {@link #invalidateSuffixes}, and the next firing rebuilds. Anything else that does
+ * operator then calls {@link #forgetPartialMerges}, and the next firing rebuilds. Anything else that does
  * not fit (a chain pulled back, a gap) rebuilds too, so the suffixes are only ever a cache.
  *
  * <p>The two chain fields belong to the sliding operator (its per-key fire chain); the record lives
@@ -90,6 +92,14 @@ final class KeySliceStore implements AutoCloseable
     private static final int CELLS_IN_USE = 44;
     /** The key's tag while the record is live, 0 once freed (tags are at least 1): how a walk by number tells them apart. */
     private static final int KEY_TAG = 48;
+    /**
+     * The running total (see {@link #fireAndFree}): 1 while the freed cell of slice FREED_BELOW - 1 holds
+     * the sum, min and max of the slices from FREED_BELOW to the end of the last window fired, and
+     * RUNNING_COUNT their count; 0 when there is none to trust. Records of older checkpoints hold 0 here
+     * (the bytes were unused and records are handed out zeroed), so their layout is unchanged.
+     */
+    private static final int RUNNING = 52;
+    private static final int RUNNING_COUNT = 56;
     private static final int HEADER_BYTES = 64;
     // With suffixes, the fixed part goes on past the header: the two-stacks fields, then the back cell.
     private static final int SUFFIX_LOW = HEADER_BYTES;
@@ -107,9 +117,13 @@ final class KeySliceStore implements AutoCloseable
     private final int ringMask;
     private final int suffixCells;
     private final int suffixMask;
+    // Firings keep a running total (fireAndFree) for windows of the built-in aggregates without suffixes.
+    private final boolean keepsRunningTotals;
     private final OffHeapTable keys;
     private final RecordArena records;
     private final OffHeapTable overflow;
+    private final DirectMemory scratchMemory;
+    private final UnsafeBuffer scratchTotals;
     private int liveSlices;
     private int lastRecord;
     // The cell the last locateSlice found or made: an add or a merge goes there next.
@@ -145,6 +159,7 @@ final class KeySliceStore implements AutoCloseable
         }
         this.suffixCells = suffixCells;
         this.suffixMask = suffixCells - 1;
+        this.keepsRunningTotals = suffixCells == 0 && layout.builtinOnly();
         // Fuller than the default: the index is read once per key and slice, and 16K slots for 10K keys stay
         // in L2 where 32K would not. Its entries hold the key and, as aux, the record number: nothing else.
         this.keys = new OffHeapTable(0, expectedKeys, 80);
@@ -153,6 +168,8 @@ final class KeySliceStore implements AutoCloseable
         this.records = new RecordArena(
             suffixCells == 0 ? HEADER_BYTES : BACK_CELL + cellBytes, ringSlices + suffixCells, cellBytes, expectedKeys);
         this.overflow = new OffHeapTable(cellBytes, 16);
+        this.scratchMemory = new DirectMemory(cellBytes);
+        this.scratchTotals = scratchMemory.buffer();
     }
 
     /** The ring size that covers {@code liveSlices} slices plus a little disorder, within the cap. */
@@ -361,13 +378,123 @@ final class KeySliceStore implements AutoCloseable
         return target.getLong(targetOffset + AccumulatorLayout.COUNT_OFFSET) != 0;
     }
 
-    /** A slice before the back end has changed (an element behind the watermark): the next firing rebuilds. */
-    void invalidateSuffixes(final int record)
+    /**
+     * A slice a firing may have merged already has changed (an element behind the watermark): the next
+     * firing merges afresh, without the suffixes or the running total.
+     */
+    void forgetPartialMerges(final int record)
     {
         if (suffixCells != 0)
         {
             records.buffer().putLong(records.offset(record) + SPLIT, NO_SUFFIXES);
         }
+        records.buffer().putInt(records.offset(record) + RUNNING, 0);
+    }
+
+    /**
+     * Merges the window [firstSlice, firstSlice + count) into the target, as a firing in the key's chain
+     * does, then frees the slices before {@code nextFirstSlice} as {@link #freeRingSlicesBefore} does: what a
+     * chain firing without lateness does, in one step, so that windows of the built-in aggregates need not
+     * read every slice each time.
+     *
+     * <p>Consecutive windows share all but a slide's worth of slices. So after merging a window, the store
+     * takes the slices about to be freed back out of its totals (count and sum exactly, as long arithmetic
+     * wraps both ways alike) and keeps the rest, the next window less its newest slices, as a running total
+     * in the freed cell of the last slice freed, whose count stays 0: no cell more per key. The next
+     * firing adds its newest slices to it instead of merging all. A minimum or maximum held by a slice
+     * taken out cannot be taken back out, so then the next firing merges every slice; so does any firing
+     * that does not follow on (the chain moved, a cell reused, a slice in the overflow table, an element
+     * behind the watermark, which {@link #forgetPartialMerges} reports).
+     *
+     * @return true if any of the window's slices exists.
+     */
+    boolean fireAndFree(
+        final int record, final long firstSlice, final int count, final long nextFirstSlice,
+        final MutableDirectBuffer target, final int targetOffset)
+    {
+        if (!keepsRunningTotals)
+        {
+            final boolean any = mergeWindow(record, firstSlice, count, target, targetOffset);
+            freeRingSlicesBefore(record, nextFirstSlice);
+            return any;
+        }
+        final UnsafeBuffer cells = records.buffer();
+        final int header = records.offset(record);
+        final long base = cells.getLong(header + BASE);
+        final long endSlice = firstSlice + count;
+        final boolean inRing = cells.getInt(header + OVERFLOW_SLICES) == 0 && base <= firstSlice && endSlice <= base + ringSlices;
+        long total;
+        long sum;
+        long min;
+        long max;
+        // The running total's cell is still the freed one if the ring has not moved over it since.
+        if (inRing && base < firstSlice && cells.getInt(header + RUNNING) != 0 && cells.getLong(header + FREED_BELOW) == firstSlice)
+        {
+            final int running = ringCell(record, firstSlice - 1);
+            total = cells.getLong(header + RUNNING_COUNT);
+            sum = cells.getLong(running + AccumulatorLayout.SUM_OFFSET);
+            min = cells.getLong(running + AccumulatorLayout.MIN_OFFSET);
+            max = cells.getLong(running + AccumulatorLayout.MAX_OFFSET);
+            for (long slice = Math.max(firstSlice, endSlice - (nextFirstSlice - firstSlice)); slice < endSlice; slice++)
+            {
+                final int cell = ringCell(record, slice);
+                final long sliceCount = cells.getLong(cell + AccumulatorLayout.COUNT_OFFSET);
+                if (sliceCount != 0)
+                {
+                    total += sliceCount;
+                    sum += cells.getLong(cell + AccumulatorLayout.SUM_OFFSET);
+                    min = Math.min(min, cells.getLong(cell + AccumulatorLayout.MIN_OFFSET));
+                    max = Math.max(max, cells.getLong(cell + AccumulatorLayout.MAX_OFFSET));
+                }
+            }
+        }
+        else
+        {
+            layout.clear(scratchTotals, 0);
+            mergeBuiltinsInto(record, firstSlice, count, scratchTotals, 0);
+            total = scratchTotals.getLong(AccumulatorLayout.COUNT_OFFSET);
+            sum = scratchTotals.getLong(AccumulatorLayout.SUM_OFFSET);
+            min = scratchTotals.getLong(AccumulatorLayout.MIN_OFFSET);
+            max = scratchTotals.getLong(AccumulatorLayout.MAX_OFFSET);
+        }
+        if (total != 0)
+        {
+            AccumulatorLayout.mergeBuiltins(target, targetOffset, total, sum, min, max);
+        }
+        final boolean any = total != 0;
+
+        // Take the slices about to be freed out of the totals: what is left is the next window's older part.
+        boolean keep = inRing && nextFirstSlice > firstSlice && nextFirstSlice <= endSlice;
+        for (long slice = firstSlice, end = Math.min(nextFirstSlice, endSlice); keep && slice < end; slice++)
+        {
+            final int cell = ringCell(record, slice);
+            final long sliceCount = cells.getLong(cell + AccumulatorLayout.COUNT_OFFSET);
+            if (sliceCount != 0)
+            {
+                total -= sliceCount;
+                sum -= cells.getLong(cell + AccumulatorLayout.SUM_OFFSET);
+                keep = cells.getLong(cell + AccumulatorLayout.MIN_OFFSET) > min && cells.getLong(cell + AccumulatorLayout.MAX_OFFSET) < max;
+            }
+        }
+        freeRingSlicesBefore(record, nextFirstSlice);
+        if (keep)
+        {
+            if (total == 0)
+            {
+                sum = 0;
+                min = Long.MAX_VALUE;
+                max = Long.MIN_VALUE;
+            }
+            // The cell of the last slice freed: free now (count 0), and in the ring until a slice a ring
+            // length later moves the ring over it, which a later firing sees in the base.
+            final int running = ringCell(record, nextFirstSlice - 1);
+            cells.putLong(running + AccumulatorLayout.SUM_OFFSET, sum);
+            cells.putLong(running + AccumulatorLayout.MIN_OFFSET, min);
+            cells.putLong(running + AccumulatorLayout.MAX_OFFSET, max);
+            cells.putLong(header + RUNNING_COUNT, total);
+        }
+        cells.putInt(header + RUNNING, keep ? 1 : 0);
+        return any;
     }
 
     /** Frees one slice; the key's record goes too once it holds nothing and no chain is pending. */
@@ -494,6 +621,7 @@ final class KeySliceStore implements AutoCloseable
     /** Ends the key's chain, and frees the record if it holds no slice either. */
     void endChain(final int record)
     {
+        records.buffer().putInt(records.offset(record) + RUNNING, 0);
         chainNextEnd(record, NO_CHAIN);
         maxSliceStart(record, Long.MIN_VALUE);
         releaseIfEmpty(record);
@@ -578,6 +706,7 @@ final class KeySliceStore implements AutoCloseable
         keys.close();
         records.close();
         overflow.close();
+        scratchMemory.close();
     }
 
     /** A key's pending fire chain, as {@link #forEachChain} finds it. */

@@ -33,7 +33,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * back and leaves the later count (and timer) stale; either way of firing checks the chain's next end,
  * so a stale one fires nothing. With allowed lateness, each slice is
  * freed by a timer at the lateness horizon of the last window containing it; without, a firing frees the
- * slices no later window needs (slices in the overflow table keep their timers).
+ * slices no later window needs (slices in the overflow table keep their timers), and the store keeps what
+ * the next window shares with it as a running total ({@link KeySliceStore#fireAndFree}).
  */
 public final class SlidingWindowOperator implements WindowOperator
 {
@@ -151,7 +152,7 @@ public final class SlidingWindowOperator implements WindowOperator
         final int added = store.add(keyTag, keyId, grid.sliceIndex(), value);
         // At or behind the watermark, so possibly in a slice a firing has already merged: only then can the
         // suffixes be stale (see KeySliceStore), and an element ahead of the watermark never pays this.
-        store.invalidateSuffixes(store.lastRecord());
+        store.forgetPartialMerges(store.lastRecord());
         if (added != KeySliceStore.ADDED)
         {
             onSliceOpened(keyTag, keyId, added, watermarkMs);
@@ -469,13 +470,21 @@ public final class SlidingWindowOperator implements WindowOperator
     /** Fires the window ending where the key's chain waits, and moves the chain on or ends it. */
     private void fireChainAt(final int record, final int keyTag, final long keyId, final long windowEnd)
     {
-        fireWindow(record, keyTag, keyId, windowEnd, true);
-
         final long nextEnd = windowEnd + grid.slideMs;
         if (latenessMs == 0)
         {
-            // Later windows start at nextEnd - size or after and nothing re-fires: older slices are dead.
-            store.freeRingSlicesBefore(record, grid.firstSliceOfWindow(nextEnd));
+            // Later windows start at nextEnd - size or after and nothing re-fires: older slices are dead,
+            // and the store frees them as it merges (keeping what the next window shares, see fireAndFree).
+            layout.clear(scratch, 0);
+            if (store.fireAndFree(record, grid.firstSliceOfWindow(windowEnd), grid.slicesPerWindow,
+                grid.firstSliceOfWindow(nextEnd), scratch, 0))
+            {
+                output.result(keyTag, keyId, windowEnd - grid.sizeMs, windowEnd, scratch, 0, firings.next(keyTag, keyId, windowEnd));
+            }
+        }
+        else
+        {
+            fireWindow(record, keyTag, keyId, windowEnd, true);
         }
         if (store.maxSliceStart(record) >= nextEnd - grid.sizeMs)
         {

@@ -5,7 +5,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,6 +97,99 @@ class KeySliceStoreTest
             assertEquals(-3, target.getLong(AccumulatorLayout.MIN_OFFSET));
             assertEquals(10, target.getLong(AccumulatorLayout.MAX_OFFSET));
         }
+    }
+
+    /**
+     * Chain firings without lateness, against a model of the key's slices: windows of 2 to 15 slices
+     * (below the suffixes) sliding by 1 to all of their slices, values with many ties (so that the
+     * minimum or maximum often leaves with a slice), elements for slices ahead of the last window fired,
+     * elements behind it (which the operator reports through forgetPartialMerges), far-ahead slices that
+     * move the ring or overflow it, and firings that skip ends. Each firing must give exactly what
+     * merging the model's slices gives, however it got there.
+     */
+    @Test
+    void aFiringMergesExactlyTheWindowWhetherFromTheRunningTotalOrFromEverySlice()
+    {
+        for (int seed = 0; seed < 300; seed++)
+        {
+            final SplittableRandom random = new SplittableRandom(seed);
+            final int slicesPerWindow = 2 + random.nextInt(14);
+            final int step = 1 + random.nextInt(slicesPerWindow);
+            final TreeMap<Long, long[]> model = new TreeMap<>();
+            try (KeySliceStore store = new KeySliceStore(layout, KeySliceStore.ringSlicesFor(slicesPerWindow), 4))
+            {
+                long first = random.nextInt(200) - 100;
+                for (long slice = first; slice < first + slicesPerWindow; slice++)
+                {
+                    addBoth(store, model, slice, value(random));
+                }
+                final int record = store.lastRecord();
+                store.chainNextEnd(record, 0); // a pending chain keeps the record while its slices come and go
+                for (int firing = 0; firing < 80; firing++)
+                {
+                    final long end = first + slicesPerWindow;
+                    final long nextFirst = first + step;
+                    final long[] expected = merge(model, first, end);
+                    final UnsafeBuffer target = clearedTarget();
+                    final String where = "seed " + seed + ", window [" + first + ", " + end + ") by " + step;
+                    assertEquals(expected[0] != 0, store.fireAndFree(record, first, slicesPerWindow, nextFirst, target, 0), where);
+                    if (expected[0] != 0)
+                    {
+                        assertArrayEquals(expected, new long[] {target.getLong(AccumulatorLayout.COUNT_OFFSET),
+                            target.getLong(AccumulatorLayout.SUM_OFFSET), target.getLong(AccumulatorLayout.MIN_OFFSET),
+                            target.getLong(AccumulatorLayout.MAX_OFFSET)}, where);
+                    }
+                    // What the operator's cleanup timers do for slices the firing did not free (the overflow table's).
+                    for (final long slice : model.headMap(nextFirst).keySet())
+                    {
+                        store.remove(KEY_TAG, 7, slice);
+                    }
+                    model.headMap(nextFirst).clear();
+                    assertEquals(model.size(), store.liveSlices(), where);
+
+                    first = random.nextInt(8) == 0 ? nextFirst + step * (1 + random.nextInt(3)) : nextFirst;
+                    for (int ahead = random.nextInt(3 * step + 1); ahead > 0; ahead--)
+                    {
+                        // Ahead of every window fired: mostly the next slides, now and then far enough to move the ring.
+                        final long slice = end + (random.nextInt(10) == 0 ? random.nextInt(40) : random.nextInt(2 * step));
+                        addBoth(store, model, slice, value(random));
+                    }
+                    if (random.nextInt(6) == 0 && first < end)
+                    {
+                        addBoth(store, model, first + random.nextInt((int)(end - first)), value(random));
+                        store.forgetPartialMerges(record);
+                    }
+                }
+            }
+        }
+    }
+
+    private static long value(final SplittableRandom random)
+    {
+        return random.nextInt(20) == 0 ? Long.MAX_VALUE - random.nextInt(3) : random.nextInt(7) - 3;
+    }
+
+    private void addBoth(final KeySliceStore store, final TreeMap<Long, long[]> model, final long slice, final long value)
+    {
+        store.add(KEY_TAG, 7, slice, value);
+        final long[] cell = model.computeIfAbsent(slice, s -> new long[] {0, 0, Long.MAX_VALUE, Long.MIN_VALUE});
+        cell[0]++;
+        cell[1] += value;
+        cell[2] = Math.min(cell[2], value);
+        cell[3] = Math.max(cell[3], value);
+    }
+
+    private static long[] merge(final TreeMap<Long, long[]> model, final long first, final long end)
+    {
+        final long[] merged = {0, 0, Long.MAX_VALUE, Long.MIN_VALUE};
+        for (final long[] cell : model.subMap(first, end).values())
+        {
+            merged[0] += cell[0];
+            merged[1] += cell[1];
+            merged[2] = Math.min(merged[2], cell[2]);
+            merged[3] = Math.max(merged[3], cell[3]);
+        }
+        return merged;
     }
 
     private void assertMerged(
