@@ -1,0 +1,33 @@
+package io.sluice.bench;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A timed lap ({@link FiringShare}'s) must run the very events and firings an untimed one does. */
+class OperatorLapTest
+{
+    @Test
+    void timingTheWatermarksChangesNothingTheOperatorDoes()
+    {
+        for (final String window : new String[] {"tumbling", "sliding", "session"})
+        {
+            // Sessions close only when a key is quiet for their gap: with events every second per key, they do.
+            final int keys = "session".equals(window) ? 100_000 : 1_000;
+            try (OperatorLap untimed = new OperatorLap(window, keys);
+                OperatorLap timed = new OperatorLap(window, keys))
+            {
+                long watermarkNanos = 0;
+                for (int round = 0; round < 6; round++)
+                {
+                    untimed.run(150_000);
+                    watermarkNanos += timed.runTimingWatermarks(150_000);
+                    assertEquals(untimed.consumed(), timed.consumed(), window + ", round " + round);
+                }
+                assertTrue(untimed.consumed() > 0, window + ": windows fired");
+                assertTrue(watermarkNanos > 0, window + ": watermarks timed");
+            }
+        }
+    }
+}
