@@ -8,7 +8,7 @@ import java.util.Arrays;
  * median nanoseconds per event of each part.
  *
  * <pre>
- *   java @bench/target/jvm.options -Xmx3g -cp bench/target/benchmarks.jar io.sluice.bench.FiringShare sliding 10000 30
+ *   java @bench/target/jvm.options -Xmx3g -cp bench/target/benchmarks.jar io.sluice.bench.FiringShare sliding 10000 30 [eventsPerMs]
  * </pre>
  *
  * A change to firing shows here where a side-by-side rate may not: on this shared machine two identical
@@ -26,9 +26,9 @@ public final class FiringShare
 
     public static void main(final String[] args)
     {
-        if (args.length != 3)
+        if (args.length != 3 && args.length != 4)
         {
-            System.err.println("usage: FiringShare <window> <keys> <rounds>");
+            System.err.println("usage: FiringShare <window> <keys> <rounds> [events per ms of event time, 100]");
             System.exit(2);
         }
         final String window = args[0];
@@ -36,7 +36,8 @@ public final class FiringShare
         final double[] total = new double[rounds];
         final double[] watermarks = new double[rounds];
         final double[] elements = new double[rounds];
-        try (OperatorLap lap = new OperatorLap(window, Integer.parseInt(args[1])))
+        final int eventsPerMs = args.length == 4 ? Integer.parseInt(args[3]) : OperatorLap.DEFAULT_EVENTS_PER_MS;
+        try (OperatorLap lap = new OperatorLap(window, Integer.parseInt(args[1]), eventsPerMs))
         {
             for (int round = 0; round < rounds; round++)
             {
@@ -49,8 +50,8 @@ public final class FiringShare
             }
         }
         // The first quarter warms up.
-        System.out.printf("%s ns/event, median of %d rounds: all %.1f, elements %.1f, watermarks %.1f%n",
-            window, rounds - rounds / 4, median(total, rounds), median(elements, rounds), median(watermarks, rounds));
+        System.out.printf("%s, %d events/ms, ns/event, median of %d rounds: all %.1f, elements %.1f, watermarks %.1f%n",
+            window, eventsPerMs, rounds - rounds / 4, median(total, rounds), median(elements, rounds), median(watermarks, rounds));
     }
 
     private static double median(final double[] values, final int rounds)

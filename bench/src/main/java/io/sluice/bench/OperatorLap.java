@@ -27,18 +27,22 @@ import java.util.function.LongUnaryOperator;
  *   pre-generated events ──► WindowOperator.onElement ──► onWatermark ──► Output ──► listeners
  * </pre>
  *
- * Keys are drawn uniformly; event time advances 1 ms per 100 events with up to 100 ms of disorder, so a
- * 1 s tumbling window holds ~10 events per key at 10 000 keys, and windows fire continuously.
+ * Keys are drawn uniformly; event time advances 1 ms per 100 events by default with up to 100 ms of
+ * disorder, so a 1 s tumbling window holds ~10 events per key at 10 000 keys, and windows fire
+ * continuously: a firing's cost per key is shared by ten events. More events per millisecond share it
+ * among more ({@code eventsPerMs}).
  */
 public final class OperatorLap implements LongUnaryOperator, AutoCloseable
 {
     static final int EVENTS = 1 << 20;
     static final long BOUND_MS = 100;
+    static final int DEFAULT_EVENTS_PER_MS = 100;
 
     // Events interleaved as (time, key, value) triples, as a ring slot holds them: one stream to read, not three.
     private final long[] events;
     private final KeyDictionary dictionary = new KeyDictionary(16);
     private final WindowOperator operator;
+    private final int eventsPerMs;
     private long watermarkMs = Long.MIN_VALUE;
     private long maxTimeMs = Long.MIN_VALUE;
     private long timeShiftMs;
@@ -48,17 +52,30 @@ public final class OperatorLap implements LongUnaryOperator, AutoCloseable
     /** With listeners that sum what they see, so that no result goes unread: for {@link SideBySide}. */
     public OperatorLap(final String window, final int keyCount)
     {
-        this(window, keyCount, null, null);
+        this(window, keyCount, DEFAULT_EVENTS_PER_MS);
+    }
+
+    /** As {@link #OperatorLap(String, int)}, with event time advancing 1 ms per {@code eventsPerMs} events. */
+    public OperatorLap(final String window, final int keyCount, final int eventsPerMs)
+    {
+        this(window, keyCount, eventsPerMs, null, null);
     }
 
     /**
-     * @param window as {@link WindowUpdateBenchmark#window}.
-     * @param results null for a listener summing each result's sum.
-     * @param late    null for a listener summing each late value.
+     * @param window      as {@link WindowUpdateBenchmark#window}.
+     * @param eventsPerMs events per millisecond of event time.
+     * @param results     null for a listener summing each result's sum.
+     * @param late        null for a listener summing each late value.
      */
-    public OperatorLap(final String window, final int keyCount, final ResultListener results, final LateListener late)
+    public OperatorLap(
+        final String window, final int keyCount, final int eventsPerMs, final ResultListener results, final LateListener late)
     {
-        events = events(keyCount);
+        if (eventsPerMs < 1)
+        {
+            throw new IllegalArgumentException("eventsPerMs must be at least 1: " + eventsPerMs);
+        }
+        this.eventsPerMs = eventsPerMs;
+        events = events(keyCount, eventsPerMs);
         final Output output = new Output("lap", 0, 0, new OutputSequence(), dictionary, new AccumulatorLayout(Aggregates.standard()),
             results != null ? results : r -> consumed += r.sum(), late != null ? late : l -> consumed += l.value(),
             Throwable::printStackTrace, null);
@@ -116,7 +133,7 @@ public final class OperatorLap implements LongUnaryOperator, AutoCloseable
             if (++cursor == EVENTS)
             {
                 cursor = 0;
-                timeShiftMs += EVENTS / 100 + BOUND_MS * 2;
+                timeShiftMs += EVENTS / eventsPerMs + BOUND_MS * 2;
             }
         }
         return watermarkNanos;
@@ -142,14 +159,19 @@ public final class OperatorLap implements LongUnaryOperator, AutoCloseable
         dictionary.close();
     }
 
-    /** The events every lap runs: (time, key, value) triples, the same for a given key count. */
+    /** The events every lap runs by default: (time, key, value) triples, the same for a given key count. */
     static long[] events(final int keyCount)
+    {
+        return events(keyCount, DEFAULT_EVENTS_PER_MS);
+    }
+
+    static long[] events(final int keyCount, final int eventsPerMs)
     {
         final SplittableRandom random = new SplittableRandom(7);
         final long[] events = new long[EVENTS * 3];
         for (int i = 0; i < EVENTS; i++)
         {
-            events[i * 3] = i / 100 - random.nextLong(BOUND_MS);
+            events[i * 3] = i / eventsPerMs - random.nextLong(BOUND_MS);
             events[i * 3 + 1] = random.nextInt(keyCount);
             events[i * 3 + 2] = random.nextLong(1000);
         }

@@ -92,6 +92,15 @@ public final class SideBySide
             .getConstructor(String.class, int.class).newInstance(window, keys);
     }
 
+    /** As {@link #isolatedLap(URL[], String, int)}, with events this dense in event time (builds since FiringShare). */
+    static LongUnaryOperator isolatedLap(final URL[] classPath, final String window, final int keys, final int eventsPerMs)
+        throws Exception
+    {
+        final URLClassLoader loader = new URLClassLoader(classPath, ClassLoader.getPlatformClassLoader());
+        return (LongUnaryOperator)loader.loadClass(OperatorLap.class.getName())
+            .getConstructor(String.class, int.class, int.class).newInstance(window, keys, eventsPerMs);
+    }
+
     static String quartiles(final List<Double> values)
     {
         final List<Double> sorted = new ArrayList<>(values);

@@ -15,10 +15,11 @@ import java.util.function.LongUnaryOperator;
  * a swing slows alike within a round.
  *
  * <pre>
- *   java @bench/target/jvm.options -Xmx3g -cp bench/target/benchmarks.jar io.sluice.bench.WindowRatios [keys] [rounds]
+ *   java @bench/target/jvm.options -Xmx3g -cp bench/target/benchmarks.jar io.sluice.bench.WindowRatios [keys] [rounds] [eventsPerMs]
  * </pre>
  *
- * Defaults: 10 000 keys, 40 rounds of 1 M events per window (the first quarter is warm-up). The window
+ * Defaults: 10 000 keys, 40 rounds of 1 M events per window (the first quarter is warm-up), 100 events per
+ * millisecond of event time (10 per key and second; see {@link OperatorLap}). The window
  * that runs first in a round turns with each round, so no window always follows the same one.
  */
 public final class WindowRatios
@@ -34,27 +35,29 @@ public final class WindowRatios
     {
         final int keys = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         final int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 40;
-        final Result result = measure(keys, rounds, EVENTS_PER_ROUND);
+        final int eventsPerMs = args.length > 2 ? Integer.parseInt(args[2]) : OperatorLap.DEFAULT_EVENTS_PER_MS;
+        final Result result = measure(keys, rounds, EVENTS_PER_ROUND, eventsPerMs);
         for (int w = 0; w < WINDOWS.length; w++)
         {
             System.out.printf("%-8s median %s M events/s%n", WINDOWS[w], SideBySide.quartiles(result.rates.get(w)));
         }
         System.out.printf("sliding / tumbling: median %s (the engine issue asks >= 0.8)%n", SideBySide.quartiles(result.ratios.get(1)));
         System.out.printf("session / tumbling: median %s (the engine issue asks >= 0.5)%n", SideBySide.quartiles(result.ratios.get(2)));
-        System.out.printf("over %d rounds of %,d events per window, %,d keys%n", result.ratios.get(1).size(), EVENTS_PER_ROUND, keys);
+        System.out.printf("over %d rounds of %,d events per window, %,d keys, %d events per ms of event time%n",
+            result.ratios.get(1).size(), EVENTS_PER_ROUND, keys, eventsPerMs);
     }
 
     /**
      * @return per window, its rate in each measured round (M events/s), and its rate over tumbling's in the
      *         same round (tumbling's own ratios are all 1).
      */
-    static Result measure(final int keys, final int rounds, final long eventsPerRound) throws Exception
+    static Result measure(final int keys, final int rounds, final long eventsPerRound, final int eventsPerMs) throws Exception
     {
         final URL[] classPath = classPath();
         final LongUnaryOperator[] laps = new LongUnaryOperator[WINDOWS.length];
         for (int w = 0; w < WINDOWS.length; w++)
         {
-            laps[w] = SideBySide.isolatedLap(classPath, WINDOWS[w], keys);
+            laps[w] = SideBySide.isolatedLap(classPath, WINDOWS[w], keys, eventsPerMs);
         }
         final Result result = new Result();
         final double[] rate = new double[WINDOWS.length];

@@ -44,12 +44,19 @@ public class WindowUpdateBenchmark
     @Param({"10000"})
     public int keyCount;
 
+    /**
+     * Events per millisecond of event time: 100 gives 10 events per key and second at 10 000 keys, so that
+     * a key's firing (and, sliding, its slice's hand-over) is shared by ten events; 1000 shares it by 100.
+     */
+    @Param({"100"})
+    public int eventsPerMs;
+
     private OperatorLap lap;
 
     @Setup(Level.Trial)
     public void setUp(final Blackhole blackhole)
     {
-        lap = new OperatorLap(window, keyCount, r -> blackhole.consume(r.sum()), late -> blackhole.consume(late.value()));
+        lap = new OperatorLap(window, keyCount, eventsPerMs, r -> blackhole.consume(r.sum()), late -> blackhole.consume(late.value()));
     }
 
     @TearDown(Level.Trial)

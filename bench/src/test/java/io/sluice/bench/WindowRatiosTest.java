@@ -13,7 +13,7 @@ class WindowRatiosTest
     @Test
     void eachRoundsRatioIsItsWindowsRateOverTumblingsInThatRound() throws Exception
     {
-        final WindowRatios.Result result = WindowRatios.measure(100, 8, 20_000);
+        final WindowRatios.Result result = WindowRatios.measure(100, 8, 20_000, OperatorLap.DEFAULT_EVENTS_PER_MS);
         for (int w = 0; w < WindowRatios.WINDOWS.length; w++)
         {
             final List<Double> rates = result.rates.get(w);
