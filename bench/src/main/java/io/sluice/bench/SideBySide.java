@@ -77,7 +77,7 @@ public final class SideBySide
             }
             return new BareTumblingKernel(keys);
         }
-        return isolatedLap(new URL[] {Paths.get(jar).toUri().toURL()}, window, keys);
+        return isolatedLap(new URL[] {Paths.get(jar).toUri().toURL()}, window, keys, OperatorLap.DEFAULT_EVENTS_PER_MS);
     }
 
     /**
@@ -85,20 +85,15 @@ public final class SideBySide
      * platform loader as parent: nothing of Sluice or its libraries is shared with any other lap, so each
      * lap's call sites see one operator class and are compiled for it alone.
      */
-    static LongUnaryOperator isolatedLap(final URL[] classPath, final String window, final int keys) throws Exception
-    {
-        final URLClassLoader loader = new URLClassLoader(classPath, ClassLoader.getPlatformClassLoader());
-        return (LongUnaryOperator)loader.loadClass(OperatorLap.class.getName())
-            .getConstructor(String.class, int.class).newInstance(window, keys);
-    }
-
-    /** As {@link #isolatedLap(URL[], String, int)}, with events this dense in event time (builds since FiringShare). */
     static LongUnaryOperator isolatedLap(final URL[] classPath, final String window, final int keys, final int eventsPerMs)
         throws Exception
     {
         final URLClassLoader loader = new URLClassLoader(classPath, ClassLoader.getPlatformClassLoader());
-        return (LongUnaryOperator)loader.loadClass(OperatorLap.class.getName())
-            .getConstructor(String.class, int.class, int.class).newInstance(window, keys, eventsPerMs);
+        final Class<?> lap = loader.loadClass(OperatorLap.class.getName());
+        // The default density goes through the two-argument constructor, which builds from before eventsPerMs have too.
+        return (LongUnaryOperator)(eventsPerMs == OperatorLap.DEFAULT_EVENTS_PER_MS ?
+            lap.getConstructor(String.class, int.class).newInstance(window, keys) :
+            lap.getConstructor(String.class, int.class, int.class).newInstance(window, keys, eventsPerMs));
     }
 
     static String quartiles(final List<Double> values)

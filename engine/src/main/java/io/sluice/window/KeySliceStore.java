@@ -1,6 +1,5 @@
 package io.sluice.window;
 
-import io.sluice.state.DirectMemory;
 import io.sluice.state.StateReader;
 import io.sluice.state.StateWriter;
 import io.sluice.state.OffHeapTable;
@@ -122,8 +121,12 @@ final class KeySliceStore implements AutoCloseable
     private final OffHeapTable keys;
     private final RecordArena records;
     private final OffHeapTable overflow;
-    private final DirectMemory scratchMemory;
-    private final UnsafeBuffer scratchTotals;
+    // The built-in totals addToTotals adds to: what a merge of the built-in block sums, in fields so that
+    // a firing can start from its running total.
+    private long totalCount;
+    private long totalSum;
+    private long totalMin;
+    private long totalMax;
     private int liveSlices;
     private int lastRecord;
     // The cell the last locateSlice found or made: an add or a merge goes there next.
@@ -168,8 +171,6 @@ final class KeySliceStore implements AutoCloseable
         this.records = new RecordArena(
             suffixCells == 0 ? HEADER_BYTES : BACK_CELL + cellBytes, ringSlices + suffixCells, cellBytes, expectedKeys);
         this.overflow = new OffHeapTable(cellBytes, 16);
-        this.scratchMemory = new DirectMemory(cellBytes);
-        this.scratchTotals = scratchMemory.buffer();
     }
 
     /** The ring size that covers {@code liveSlices} slices plus a little disorder, within the cap. */
@@ -301,19 +302,40 @@ final class KeySliceStore implements AutoCloseable
     }
 
     /**
-     * {@link #mergeInto} for the built-in block alone, summed in locals and written to the target once: the
-     * cells' loads are then independent of one another, where merging each into the target would chain
-     * every load behind the previous slice's stores.
+     * {@link #mergeInto} for the built-in block alone, summed in locals ({@link #addToTotals}) and written to
+     * the target once: the cells' loads are then independent of one another, where merging each into the
+     * target would chain every load behind the previous slice's stores.
      */
     private boolean mergeBuiltinsInto(
         final int record, final long firstSlice, final int count, final MutableDirectBuffer target, final int targetOffset)
     {
+        startTotals(0, 0, Long.MAX_VALUE, Long.MIN_VALUE);
+        addToTotals(record, firstSlice, count);
+        if (totalCount == 0)
+        {
+            return false;
+        }
+        AccumulatorLayout.mergeBuiltins(target, targetOffset, totalCount, totalSum, totalMin, totalMax);
+        return true;
+    }
+
+    private void startTotals(final long count, final long sum, final long min, final long max)
+    {
+        totalCount = count;
+        totalSum = sum;
+        totalMin = min;
+        totalMax = max;
+    }
+
+    /** Adds the built-in blocks of the key's slices [firstSlice, firstSlice + count) to the totals. */
+    private void addToTotals(final int record, final long firstSlice, final int count)
+    {
         final UnsafeBuffer cells = records.buffer();
         final long base = base(record);
-        long total = 0;
-        long sum = 0;
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
+        long total = totalCount;
+        long sum = totalSum;
+        long min = totalMin;
+        long max = totalMax;
         for (long slice = firstSlice, endSlice = firstSlice + count; slice < endSlice; slice++)
         {
             UnsafeBuffer source = cells;
@@ -333,12 +355,7 @@ final class KeySliceStore implements AutoCloseable
             min = Math.min(min, source.getLong(offset + AccumulatorLayout.MIN_OFFSET));
             max = Math.max(max, source.getLong(offset + AccumulatorLayout.MAX_OFFSET));
         }
-        if (total == 0)
-        {
-            return false;
-        }
-        AccumulatorLayout.mergeBuiltins(target, targetOffset, total, sum, min, max);
-        return true;
+        startTotals(total, sum, min, max);
     }
 
     /**
@@ -423,45 +440,29 @@ final class KeySliceStore implements AutoCloseable
         final long base = cells.getLong(header + BASE);
         final long endSlice = firstSlice + count;
         final boolean inRing = cells.getInt(header + OVERFLOW_SLICES) == 0 && base <= firstSlice && endSlice <= base + ringSlices;
-        long total;
-        long sum;
-        long min;
-        long max;
         // The running total's cell is still the freed one if the ring has not moved over it since.
         if (inRing && base < firstSlice && cells.getInt(header + RUNNING) != 0 && cells.getLong(header + FREED_BELOW) == firstSlice)
         {
             final int running = ringCell(record, firstSlice - 1);
-            total = cells.getLong(header + RUNNING_COUNT);
-            sum = cells.getLong(running + AccumulatorLayout.SUM_OFFSET);
-            min = cells.getLong(running + AccumulatorLayout.MIN_OFFSET);
-            max = cells.getLong(running + AccumulatorLayout.MAX_OFFSET);
-            for (long slice = Math.max(firstSlice, endSlice - (nextFirstSlice - firstSlice)); slice < endSlice; slice++)
-            {
-                final int cell = ringCell(record, slice);
-                final long sliceCount = cells.getLong(cell + AccumulatorLayout.COUNT_OFFSET);
-                if (sliceCount != 0)
-                {
-                    total += sliceCount;
-                    sum += cells.getLong(cell + AccumulatorLayout.SUM_OFFSET);
-                    min = Math.min(min, cells.getLong(cell + AccumulatorLayout.MIN_OFFSET));
-                    max = Math.max(max, cells.getLong(cell + AccumulatorLayout.MAX_OFFSET));
-                }
-            }
+            startTotals(cells.getLong(header + RUNNING_COUNT), cells.getLong(running + AccumulatorLayout.SUM_OFFSET),
+                cells.getLong(running + AccumulatorLayout.MIN_OFFSET), cells.getLong(running + AccumulatorLayout.MAX_OFFSET));
+            final long newest = Math.max(firstSlice, endSlice - (nextFirstSlice - firstSlice));
+            addToTotals(record, newest, (int)(endSlice - newest));
         }
         else
         {
-            layout.clear(scratchTotals, 0);
-            mergeBuiltinsInto(record, firstSlice, count, scratchTotals, 0);
-            total = scratchTotals.getLong(AccumulatorLayout.COUNT_OFFSET);
-            sum = scratchTotals.getLong(AccumulatorLayout.SUM_OFFSET);
-            min = scratchTotals.getLong(AccumulatorLayout.MIN_OFFSET);
-            max = scratchTotals.getLong(AccumulatorLayout.MAX_OFFSET);
+            startTotals(0, 0, Long.MAX_VALUE, Long.MIN_VALUE);
+            addToTotals(record, firstSlice, count);
         }
-        if (total != 0)
+        final boolean any = totalCount != 0;
+        if (any)
         {
-            AccumulatorLayout.mergeBuiltins(target, targetOffset, total, sum, min, max);
+            AccumulatorLayout.mergeBuiltins(target, targetOffset, totalCount, totalSum, totalMin, totalMax);
         }
-        final boolean any = total != 0;
+        long total = totalCount;
+        long sum = totalSum;
+        long min = totalMin;
+        long max = totalMax;
 
         // Take the slices about to be freed out of the totals: what is left is the next window's older part.
         boolean keep = inRing && nextFirstSlice > firstSlice && nextFirstSlice <= endSlice;
@@ -706,7 +707,6 @@ final class KeySliceStore implements AutoCloseable
         keys.close();
         records.close();
         overflow.close();
-        scratchMemory.close();
     }
 
     /** A key's pending fire chain, as {@link #forEachChain} finds it. */

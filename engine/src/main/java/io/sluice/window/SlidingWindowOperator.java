@@ -471,20 +471,16 @@ public final class SlidingWindowOperator implements WindowOperator
     private void fireChainAt(final int record, final int keyTag, final long keyId, final long windowEnd)
     {
         final long nextEnd = windowEnd + grid.slideMs;
-        if (latenessMs == 0)
+        final long firstSlice = grid.firstSliceOfWindow(windowEnd);
+        layout.clear(scratch, 0);
+        // Without lateness, later windows start at nextEnd - size or after and nothing re-fires: older slices
+        // are dead, and the store frees them as it merges (keeping what the next window shares, see fireAndFree).
+        final boolean any = latenessMs == 0 ?
+            store.fireAndFree(record, firstSlice, grid.slicesPerWindow, grid.firstSliceOfWindow(nextEnd), scratch, 0) :
+            store.mergeWindow(record, firstSlice, grid.slicesPerWindow, scratch, 0);
+        if (any)
         {
-            // Later windows start at nextEnd - size or after and nothing re-fires: older slices are dead,
-            // and the store frees them as it merges (keeping what the next window shares, see fireAndFree).
-            layout.clear(scratch, 0);
-            if (store.fireAndFree(record, grid.firstSliceOfWindow(windowEnd), grid.slicesPerWindow,
-                grid.firstSliceOfWindow(nextEnd), scratch, 0))
-            {
-                output.result(keyTag, keyId, windowEnd - grid.sizeMs, windowEnd, scratch, 0, firings.next(keyTag, keyId, windowEnd));
-            }
-        }
-        else
-        {
-            fireWindow(record, keyTag, keyId, windowEnd, true);
+            emitMerged(keyTag, keyId, windowEnd);
         }
         if (store.maxSliceStart(record) >= nextEnd - grid.sizeMs)
         {
@@ -504,25 +500,27 @@ public final class SlidingWindowOperator implements WindowOperator
         {
             if (end - 1 + latenessMs > watermarkMs)
             {
-                fireWindow(store.lastRecord(), keyTag, keyId, end, false);
+                fireAgain(store.lastRecord(), keyTag, keyId, end);
             }
         }
     }
 
     /**
-     * @param inChain true for the chain's next window, merged through the store's suffixes; false for a window
-     *                fired again by an element within its lateness, merged slice by slice (the suffixes follow
-     *                the chain only).
+     * A window fired again by an element within its lateness: merged slice by slice, since the suffixes and
+     * the running total follow the chain only.
      */
-    private void fireWindow(final int record, final int keyTag, final long keyId, final long windowEnd, final boolean inChain)
+    private void fireAgain(final int record, final int keyTag, final long keyId, final long windowEnd)
     {
-        final long windowStart = windowEnd - grid.sizeMs;
-        final long firstSlice = grid.firstSliceOfWindow(windowEnd);
         layout.clear(scratch, 0);
-        if (inChain ? store.mergeWindow(record, firstSlice, grid.slicesPerWindow, scratch, 0) :
-            store.mergeInto(record, firstSlice, grid.slicesPerWindow, scratch, 0))
+        if (store.mergeInto(record, grid.firstSliceOfWindow(windowEnd), grid.slicesPerWindow, scratch, 0))
         {
-            output.result(keyTag, keyId, windowStart, windowEnd, scratch, 0, firings.next(keyTag, keyId, windowEnd));
+            emitMerged(keyTag, keyId, windowEnd);
         }
+    }
+
+    /** The window ending here, as merged into the scratch accumulator. */
+    private void emitMerged(final int keyTag, final long keyId, final long windowEnd)
+    {
+        output.result(keyTag, keyId, windowEnd - grid.sizeMs, windowEnd, scratch, 0, firings.next(keyTag, keyId, windowEnd));
     }
 }
