@@ -8,8 +8,11 @@ import com.lmax.disruptor.Sequence;
  * every poll, which on a full ring costs a scan of the ring per batch.)
  *
  * <ul>
- *   <li>The first stage reads behind the ring's cursor: multi-producer slots may be claimed but not yet
- *       published, so it checks each slot's availability flag, stopping at the first gap.</li>
+ *   <li>The first stage checks each slot's availability flag, from its own sequence on, and stops at the
+ *       first slot not published yet (several publishers publish their claims in any order). It never reads the
+ *       ring's cursor: every claim writes that cache line, and a stage that has caught up would spin on it
+ *       and so make each claim fetch the line back from the stage's core. A flag says as much: it holds
+ *       the lap of the slot's last publish, so a slot of this lap not yet published never matches.</li>
  *   <li>Later stages read behind the previous stage's sequence: everything at or below it is published
  *       and processed, so no check is needed.</li>
  * </ul>
@@ -72,9 +75,8 @@ final class RingPoller
         }
         else
         {
-            final long cursor = Math.min(ring.cursor(), limit);
             last = current;
-            while (last < cursor && ring.isAvailable(last + 1))
+            while (last < limit && ring.isAvailable(last + 1))
             {
                 last++;
             }

@@ -43,6 +43,43 @@ class RingPollerTest
         assertEquals(3, seen.size(), "no batch end without slots");
     }
 
+    @Test
+    void theFirstStageStopsAtASlotClaimedButNotYetPublished()
+    {
+        publish(2);
+        final long gap = ring.next();
+        publish(2); // claimed after the gap and published before it, as another publisher may
+        final RingPoller first = new RingPoller(ring, null, 16);
+        final List<Long> seen = new ArrayList<>();
+
+        assertEquals(2, first.poll(slot -> seen.add(slot.value())));
+        assertEquals(0, first.poll(slot -> seen.add(slot.value())), "nothing past the gap while it is open");
+
+        IngressSlot.writeEvent(ring, gap, 0, 0, 0, 0, null, 99, Sluice.NO_POSITION);
+        ring.publish(gap);
+        assertEquals(3, first.poll(slot -> seen.add(slot.value())));
+        assertEquals(List.of(0L, 1L, 99L, 0L, 1L), seen);
+    }
+
+    @Test
+    void aSlotPublishedOnAnEarlierLapIsNotTakenForThisLaps()
+    {
+        final RingPoller first = new RingPoller(ring, null, 64);
+        ring.addGatingSequences(first.sequence());
+        final List<Long> seen = new ArrayList<>();
+        for (int lap = 0; lap < 3; lap++)
+        {
+            publish(16);
+            assertEquals(16, first.poll(slot -> seen.add(slot.value())), "lap " + lap);
+            assertEquals(0, first.poll(slot -> seen.add(slot.value())), "every slot holds a publish of this lap or the last: none is new");
+        }
+        final long claimed = ring.next(); // the next lap's first slot: claimed, its flag still from the last lap
+        assertEquals(0, first.poll(slot -> seen.add(slot.value())));
+        ring.publish(claimed);
+        assertEquals(1, first.poll(slot -> seen.add(slot.value())));
+        assertEquals(49, seen.size());
+    }
+
     private void publish(final int count)
     {
         for (int i = 0; i < count; i++)
