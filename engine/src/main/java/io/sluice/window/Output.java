@@ -185,20 +185,11 @@ public final class Output
         }
     }
 
-    private CharSequence keyText(final int keyTag, final long keyId)
-    {
-        return keyTag == KeyTags.TEXT ? dictionary.text((int)keyId) : longText.wrap(keyId);
-    }
-
-    private final class ResultView implements WindowResult
+    /** What a result and a late event say alike: the pipeline, and the key as it was published. */
+    private abstract class KeyedView
     {
         int keyTag;
         long keyId;
-        long windowStartMs;
-        long windowEndMs;
-        DirectBuffer accumulator;
-        int accumulatorOffset;
-        int firing;
         long sequence;
         long inputIndex;
 
@@ -212,19 +203,9 @@ public final class Output
             return pipelineId;
         }
 
-        public long windowStartMs()
-        {
-            return windowStartMs;
-        }
-
-        public long windowEndMs()
-        {
-            return windowEndMs;
-        }
-
         public CharSequence key()
         {
-            return keyText(keyTag, keyId);
+            return keyTag == KeyTags.TEXT ? dictionary.text((int)keyId) : longText.wrap(keyId);
         }
 
         public boolean isLongKey()
@@ -239,6 +220,40 @@ public final class Output
                 throw new IllegalStateException("key was published as text; use key()");
             }
             return keyId;
+        }
+
+        public int shard()
+        {
+            return shard;
+        }
+
+        public long sequence()
+        {
+            return sequence;
+        }
+
+        public long inputIndex()
+        {
+            return inputIndex;
+        }
+    }
+
+    private final class ResultView extends KeyedView implements WindowResult
+    {
+        long windowStartMs;
+        long windowEndMs;
+        DirectBuffer accumulator;
+        int accumulatorOffset;
+        int firing;
+
+        public long windowStartMs()
+        {
+            return windowStartMs;
+        }
+
+        public long windowEndMs()
+        {
+            return windowEndMs;
         }
 
         public long count()
@@ -271,21 +286,6 @@ public final class Output
             return firing;
         }
 
-        public int shard()
-        {
-            return shard;
-        }
-
-        public long sequence()
-        {
-            return sequence;
-        }
-
-        public long inputIndex()
-        {
-            return inputIndex;
-        }
-
         public String toString()
         {
             return pipelineName + "[" + windowStartMs + "," + windowEndMs + ") key=" + key() + " count=" + count() +
@@ -293,49 +293,16 @@ public final class Output
         }
     }
 
-    private final class LateView implements LateEvent
+    private final class LateView extends KeyedView implements LateEvent
     {
-        int keyTag;
-        long keyId;
         long eventTimeMs;
         long value;
         int partition;
         long watermarkMs;
-        long sequence;
-        long inputIndex;
-
-        public String pipeline()
-        {
-            return pipelineName;
-        }
-
-        public int pipelineId()
-        {
-            return pipelineId;
-        }
 
         public long eventTimeMs()
         {
             return eventTimeMs;
-        }
-
-        public CharSequence key()
-        {
-            return keyText(keyTag, keyId);
-        }
-
-        public boolean isLongKey()
-        {
-            return keyTag == KeyTags.LONG;
-        }
-
-        public long keyAsLong()
-        {
-            if (keyTag != KeyTags.LONG)
-            {
-                throw new IllegalStateException("key was published as text; use key()");
-            }
-            return keyId;
         }
 
         public long value()
@@ -351,21 +318,6 @@ public final class Output
         public long watermarkMs()
         {
             return watermarkMs;
-        }
-
-        public int shard()
-        {
-            return shard;
-        }
-
-        public long sequence()
-        {
-            return sequence;
-        }
-
-        public long inputIndex()
-        {
-            return inputIndex;
         }
 
         public String toString()
