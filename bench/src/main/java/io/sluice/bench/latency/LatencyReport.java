@@ -132,21 +132,7 @@ public final class LatencyReport
             // until after. On 2 cores the publisher and the engine each own one: a third thread that works for
             // milliseconds (a log histogram's compression does) preempts one of them for a scheduler slice,
             // and that stall would be charged to the engine.
-            final Thread logger = new Thread(() ->
-            {
-                while (!Thread.currentThread().isInterrupted())
-                {
-                    try
-                    {
-                        Thread.sleep(1_000);
-                    }
-                    catch (final InterruptedException e)
-                    {
-                        return;
-                    }
-                    takeIntervals(load, journaled, intervals, journaledIntervals);
-                }
-            }, "latency-intervals");
+            final IntervalLogger logger = new IntervalLogger(() -> takeIntervals(load, journaled, intervals, journaledIntervals), 1_000);
             try (LoadedSystem system = open(storage, directory, load, journaled))
             {
                 // A warm-up at the same rate, discarded: compilation belongs to no steady state.
@@ -159,8 +145,7 @@ public final class LatencyReport
                 logger.start();
                 behind = load.run(system::send, rate, (long)(rate * seconds));
             }
-            logger.interrupt();
-            logger.join();
+            logger.stop();
             takeIntervals(load, journaled, intervals, journaledIntervals);
         }
         finally
