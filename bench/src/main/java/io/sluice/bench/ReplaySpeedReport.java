@@ -7,6 +7,7 @@ import io.sluice.Watermarks;
 import io.sluice.Windows;
 import io.sluice.journal.JournalStorage;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,49 +45,94 @@ public final class ReplaySpeedReport
         final int events = args.length > 0 ? Integer.parseInt(args[0]) : 5_000_000;
         final int repeats = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_REPEATS;
         final int ringSize = args.length > 2 ? Integer.parseInt(args[2]) : DEFAULT_RING_SIZE;
-        final Path root = Files.createTempDirectory("sluice-replay-report");
-        final Path plain = root.resolve("plain");
-        final Path checkpointed = root.resolve("checkpointed");
-
-        final long recordNs = record(plain, events, false, ringSize);
-        record(checkpointed, events, true, ringSize);
+        final Speeds speeds = measure(events, repeats, ringSize);
         System.out.printf("journaled run: %,d events in %.2f s = %.2f M events/s (publish to close, 1 shard)%n",
-            events, recordNs / 1e9, events * 1e3 / recordNs);
+            events, speeds.recordNs() / 1e9, events * 1e3 / speeds.recordNs());
+        System.out.printf("raw read:          %,d records, median %.2f M records/s   (runs: %s)%n", speeds.records(),
+            speeds.readRate(), rates(speeds.records(), speeds.read()));
+        System.out.printf("full replay:       %,d records, median %.2f M records/s   (runs: %s)%n", speeds.records(),
+            speeds.replayRate(), rates(speeds.records(), speeds.replay()));
+        System.out.printf("restart to ready:  checkpoint + %,d-record tail, median %.0f ms   (runs: %s ms)%n", speeds.tail(),
+            speeds.readyMs(), millis(speeds.ready()));
+    }
 
-        final long[] read = new long[repeats];
-        final long[] replay = new long[repeats];
-        final long[] ready = new long[repeats];
-        long records = 0;
-        long tail = 0;
-        for (int r = 0; r < repeats; r++)
+    /**
+     * What one measurement found: the journaled run's time, and per repeat the nanoseconds of a raw read, a full
+     * replay and a restart to ready.
+     *
+     * @param tail the records a restart from the checkpoint replayed.
+     */
+    public record Speeds(long recordNs, long records, long[] read, long[] replay, long[] ready, long tail)
+    {
+        /** Median raw read, M records/s. */
+        public double readRate()
         {
-            final long readStart = System.nanoTime();
-            try (JournalReplay journal = JournalReplay.of(JournalStorage.readInputJournal(plain)))
-            {
-                records = journal.read(JournalRange.all(), record -> { });
-            }
-            read[r] = System.nanoTime() - readStart;
-
-            final long replayStart = System.nanoTime();
-            try (Sluice restarted = engine(plain, ringSize).start())
-            {
-                replay[r] = System.nanoTime() - replayStart;
-            }
-
-            final long readyStart = System.nanoTime();
-            try (Sluice restarted = engine(checkpointed, ringSize).start())
-            {
-                ready[r] = System.nanoTime() - readyStart;
-                tail = restarted.recoveredRecords();
-            }
+            return records * 1e3 / median(read);
         }
-        System.out.printf("raw read:          %,d records, median %.2f M records/s   (runs: %s)%n", records,
-            records * 1e3 / median(read), rates(records, read));
-        System.out.printf("full replay:       %,d records, median %.2f M records/s   (runs: %s)%n", records,
-            records * 1e3 / median(replay), rates(records, replay));
-        System.out.printf("restart to ready:  checkpoint + %,d-record tail, median %.0f ms   (runs: %s ms)%n", tail,
-            median(ready) / 1e6, millis(ready));
-        TempFiles.deleteRecursively(root);
+
+        /** Median full replay, M records/s. */
+        public double replayRate()
+        {
+            return records * 1e3 / median(replay);
+        }
+
+        /** Median restart to ready, ms. */
+        public double readyMs()
+        {
+            return median(ready) / 1e6;
+        }
+    }
+
+    /** {@link #measure(int, int, int)} with the ring a journaled engine gets by default. */
+    public static Speeds measure(final int events, final int repeats) throws IOException
+    {
+        return measure(events, repeats, DEFAULT_RING_SIZE);
+    }
+
+    /** Journals {@code events} twice (one with a checkpoint at the end), then reads, replays and restarts each {@code repeats} times. */
+    public static Speeds measure(final int events, final int repeats, final int ringSize) throws IOException
+    {
+        final Path root = Files.createTempDirectory("sluice-replay-report");
+        try
+        {
+            final Path plain = root.resolve("plain");
+            final Path checkpointed = root.resolve("checkpointed");
+            final long recordNs = record(plain, events, false, ringSize);
+            record(checkpointed, events, true, ringSize);
+
+            final long[] read = new long[repeats];
+            final long[] replay = new long[repeats];
+            final long[] ready = new long[repeats];
+            long records = 0;
+            long tail = 0;
+            for (int r = 0; r < repeats; r++)
+            {
+                final long readStart = System.nanoTime();
+                try (JournalReplay journal = JournalReplay.of(JournalStorage.readInputJournal(plain)))
+                {
+                    records = journal.read(JournalRange.all(), record -> { });
+                }
+                read[r] = System.nanoTime() - readStart;
+
+                final long replayStart = System.nanoTime();
+                try (Sluice restarted = engine(plain, ringSize).start())
+                {
+                    replay[r] = System.nanoTime() - replayStart;
+                }
+
+                final long readyStart = System.nanoTime();
+                try (Sluice restarted = engine(checkpointed, ringSize).start())
+                {
+                    ready[r] = System.nanoTime() - readyStart;
+                    tail = restarted.recoveredRecords();
+                }
+            }
+            return new Speeds(recordNs, records, read, replay, ready, tail);
+        }
+        finally
+        {
+            TempFiles.deleteRecursively(root);
+        }
     }
 
     private static long record(final Path directory, final int events, final boolean checkpointAtEnd, final int ringSize)

@@ -48,6 +48,18 @@ public final class WindowRatios
     }
 
     /**
+     * The engine issue's two ratios as {@link #main} measures them by default, for reports: the median over the
+     * measured rounds of sliding's rate over tumbling's, and of session's.
+     *
+     * @return {sliding / tumbling, session / tumbling}.
+     */
+    public static double[] medianRatios(final int keys, final int rounds) throws Exception
+    {
+        final Result result = measure(keys, rounds, EVENTS_PER_ROUND, OperatorLap.DEFAULT_EVENTS_PER_MS);
+        return new double[] {SideBySide.median(result.ratios.get(1)), SideBySide.median(result.ratios.get(2))};
+    }
+
+    /**
      * @return per window, its rate in each measured round (M events/s), and its rate over tumbling's in the
      *         same round (tumbling's own ratios are all 1).
      */

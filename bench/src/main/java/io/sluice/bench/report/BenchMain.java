@@ -1,5 +1,7 @@
 package io.sluice.bench.report;
 
+import io.sluice.bench.ReplaySpeedReport;
+import io.sluice.bench.WindowRatios;
 import io.sluice.bench.latency.LatencyReport;
 import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.results.Result;
@@ -37,10 +39,14 @@ import java.util.TreeMap;
  *   <li>{@code full}: every suite with its own settings, window update also at 1 000, 100 000 and 1 000 000 keys
  *       (JSON in jmh.json, jmh-window-keys.json, jmh-window-1m-keys.json), a latency sweep from 10% to 100% in
  *       memory.</li>
+ *   <li>{@code targets}: about five minutes; each throughput target of the engine and journal issues measured as
+ *       they are quoted (tumbling window update, the sliding and session ratios, end to end in memory and
+ *       journaled, replay, restart, allocation), and a table of which this run met. No latency runs.</li>
  * </ul>
  *
- * Every profile also measures latency at 50% with the journal on (to the result and to the journal commit), and
- * the floor at 50% of the in-memory rate: the same load through a bare ring hop, the machine's share.
+ * Every profile but {@code targets} also measures latency at 50% with the journal on (to the result and to the
+ * journal commit), and the floor at 50% of the in-memory rate: the same load through a bare ring hop, the
+ * machine's share.
  */
 public final class BenchMain
 {
@@ -76,7 +82,7 @@ public final class BenchMain
                 case "--p999-bound-us" -> boundUs = Double.parseDouble(value(args, ++i, "--p999-bound-us"));
                 case "--help", "-h" ->
                 {
-                    out.println("Usage: sluice bench [--profile smoke|quick|full] [--out DIR] [--p999-bound-us US]\n" +
+                    out.println("Usage: sluice bench [--profile smoke|quick|full|targets] [--out DIR] [--p999-bound-us US]\n" +
                         "       sluice bench compare OLD NEW");
                     return 0;
                 }
@@ -87,17 +93,24 @@ public final class BenchMain
                 }
             }
         }
-        if (!List.of("smoke", "quick", "full").contains(profile))
+        if (!List.of("smoke", "quick", "full", "targets").contains(profile))
         {
-            err.println("sluice bench: --profile must be smoke, quick or full, not '" + profile + "'");
+            err.println("sluice bench: --profile must be smoke, quick, full or targets, not '" + profile + "'");
             return 2;
         }
         Files.createDirectories(directory);
         final List<Figure> figures = new ArrayList<>();
         final StringBuilder summary = new StringBuilder();
         header(summary, profile);
-        jmh(profile, directory, figures, summary);
-        latency(profile, directory, figures, summary, boundUs);
+        if (profile.equals("targets"))
+        {
+            out.print(targets(directory, figures, summary));
+        }
+        else
+        {
+            jmh(profile, directory, figures, summary);
+            latency(profile, directory, figures, summary, boundUs);
+        }
         Figure.write(figures, directory);
         Files.writeString(directory.resolve("summary.md"), summary, StandardCharsets.UTF_8);
         out.println("sluice bench: " + profile + " report in " + directory.toAbsolutePath());
@@ -173,13 +186,76 @@ public final class BenchMain
         summary.append('\n');
     }
 
+    /**
+     * Each target measured as the issues quote it: JMH for the window update (one shard, 10 000 keys) and end to
+     * end (one shard, in memory and journaled), {@code WindowRatios} for the two ratios, {@code ReplaySpeedReport}
+     * for replay and restart. @return the targets table, also added to the summary.
+     */
+    private static String targets(final Path directory, final List<Figure> figures, final StringBuilder summary)
+        throws Exception
+    {
+        summary.append("## JMH\n\n| benchmark | parameters | score | error | unit | allocated B/op |\n|---|---|---|---|---|---|\n");
+        final Collection<RunResult> runs = runJmh(options(directory, "jmh.json")
+            .include("WindowUpdateBenchmark").include("EndToEndBenchmark")
+            .param("window", "tumbling").param("shards", "1").param("storage", "memory", "journal")
+            .warmupIterations(3).warmupTime(TimeValue.seconds(1)).measurementIterations(5).measurementTime(TimeValue.seconds(2))
+            .forks(1), figures, summary);
+        final double[] ratios = WindowRatios.medianRatios(10_000, 40);
+        figures.add(new Figure("ratio[sliding/tumbling]", ratios[0], 0, "ratio"));
+        figures.add(new Figure("ratio[session/tumbling]", ratios[1], 0, "ratio"));
+        final ReplaySpeedReport.Speeds replay = ReplaySpeedReport.measure(5_000_000, 5);
+        figures.add(new Figure("replay", replay.replayRate() * 1e6, 0, "records/s"));
+        figures.add(new Figure("restart-to-ready", replay.readyMs(), 0, "ms"));
+
+        double mostAllocated = 0;
+        for (final RunResult run : runs)
+        {
+            mostAllocated = Math.max(mostAllocated, allocated(run));
+        }
+        final String table = new Targets()
+            .atLeast("tumbling window update ≥ 30 M events/s", score(runs, "WindowUpdateBenchmark", "window", "tumbling") / 1e6, 30, "M events/s")
+            .atLeast("sliding 10 s / 1 s ≥ 0.8 of tumbling (median of per-round ratios)", ratios[0], 0.8, "")
+            .atLeast("session ≥ 0.5 of tumbling (median of per-round ratios)", ratios[1], 0.5, "")
+            .atLeast("end to end in memory ≥ 15 M events/s", score(runs, "EndToEndBenchmark", "storage", "memory") / 1e6, 15, "M events/s")
+            .atLeast("journaled end to end ≥ 6 M events/s", score(runs, "EndToEndBenchmark", "storage", "journal") / 1e6, 6, "M events/s")
+            .atLeast("full replay ≥ 10 M records/s (median of 5)", replay.replayRate(), 10, "M records/s")
+            .atMost("restart to ready ≤ 1 s, checkpoint + " + replay.tail() + "-record tail (median of 5)", replay.readyMs(), 1000, "ms")
+            .atMost("allocated per event on the hot path < 1 B (the most of these JMH runs)", mostAllocated, 0.999, "B/op")
+            .markdown();
+        summary.append("\n## Targets\n\n").append(table);
+        return table;
+    }
+
+    private static double score(final Collection<RunResult> runs, final String benchmark, final String param, final String value)
+    {
+        for (final RunResult run : runs)
+        {
+            if (run.getParams().getBenchmark().endsWith(benchmark + ".update") || run.getParams().getBenchmark().endsWith(benchmark + ".publish"))
+            {
+                if (value.equals(run.getParams().getParam(param)))
+                {
+                    return run.getPrimaryResult().getScore();
+                }
+            }
+        }
+        throw new IllegalStateException("no " + benchmark + " run with " + param + "=" + value);
+    }
+
+    /** B/op as JMH's gc profiler gives it; NaN without it. */
+    private static double allocated(final RunResult run)
+    {
+        final Result<?> allocation = run.getSecondaryResults().get("·gc.alloc.rate.norm") != null ?
+            run.getSecondaryResults().get("·gc.alloc.rate.norm") : run.getSecondaryResults().get("gc.alloc.rate.norm");
+        return allocation == null ? Double.NaN : allocation.getScore();
+    }
+
     private static ChainedOptionsBuilder options(final Path directory, final String jsonFile)
     {
         return new OptionsBuilder().result(directory.resolve(jsonFile).toString()).resultFormat(ResultFormatType.JSON)
             .addProfiler("gc").shouldFailOnError(true);
     }
 
-    private static void runJmh(final ChainedOptionsBuilder options, final List<Figure> figures, final StringBuilder summary)
+    private static Collection<RunResult> runJmh(final ChainedOptionsBuilder options, final List<Figure> figures, final StringBuilder summary)
         throws Exception
     {
         final Collection<RunResult> results = new Runner(options.build()).run();
@@ -188,14 +264,14 @@ public final class BenchMain
             final Result<?> primary = run.getPrimaryResult();
             final String name = run.getParams().getBenchmark().replace("io.sluice.bench.", "").replace("io.sluice.", "");
             final String params = parameters(run);
-            final Result<?> allocation = run.getSecondaryResults().get("·gc.alloc.rate.norm") != null ?
-                run.getSecondaryResults().get("·gc.alloc.rate.norm") : run.getSecondaryResults().get("gc.alloc.rate.norm");
+            final double allocated = allocated(run);
             final String figureName = name + (params.isEmpty() ? "" : "[" + params + "]");
             figures.add(new Figure(figureName, primary.getScore(), primary.getScoreError(), primary.getScoreUnit()));
             summary.append(String.format(Locale.ROOT, "| %s | %s | %.4g | ± %.2g | %s | %s |\n", name, params, primary.getScore(),
                 primary.getScoreError(), primary.getScoreUnit(),
-                allocation == null ? "–" : String.format(Locale.ROOT, "%.3g", allocation.getScore())));
+                Double.isNaN(allocated) ? "–" : String.format(Locale.ROOT, "%.3g", allocated)));
         }
+        return results;
     }
 
     private static String parameters(final RunResult run)

@@ -50,10 +50,10 @@ final class Compare
         return steady;
     }
 
-    /** Throughput wants more; times and latencies want less. */
+    /** Throughputs and ratios want more; times, latencies and bytes want less. */
     private static boolean isBetter(final Figure figure, final double ratio)
     {
-        final boolean higherIsBetter = figure.unit().endsWith("/s");
+        final boolean higherIsBetter = figure.unit().endsWith("/s") || figure.unit().equals("ratio");
         return higherIsBetter == ratio > 1;
     }
 }

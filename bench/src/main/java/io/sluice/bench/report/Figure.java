@@ -40,9 +40,14 @@ record Figure(String name, double value, double error, String unit)
             throw new IllegalArgumentException(directory + " is not a bench report: it has no " + FILE);
         }
         final List<Figure> figures = new ArrayList<>();
-        for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8).subList(1, Files.readAllLines(file).size()))
+        final List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (final String line : lines.subList(1, lines.size()))
         {
-            final String[] fields = line.split("\t");
+            final String[] fields = line.split("\t", -1); // -1: a unitless figure ends in an empty field
+            if (fields.length != 4)
+            {
+                throw new IllegalArgumentException(file + ": a figure line has name, value, error and unit, tab-separated: '" + line + "'");
+            }
             figures.add(new Figure(fields[0], Double.parseDouble(fields[1]), Double.parseDouble(fields[2]), fields[3]));
         }
         return figures;

@@ -49,9 +49,9 @@ class BenchReportTest
         final Path old = Files.createDirectories(work.resolve("old"));
         final Path changed = Files.createDirectories(work.resolve("new"));
         Figure.write(List.of(new Figure("throughput", 100, 2, "ops/s"), new Figure("latency", 10, 0, "us"),
-            new Figure("steady", 50, 5, "ops/s")), old);
+            new Figure("steady", 50, 5, "ops/s"), new Figure("ratio", 0.5, 0, "ratio")), old);
         Figure.write(List.of(new Figure("throughput", 80, 2, "ops/s"), new Figure("latency", 7, 0, "us"),
-            new Figure("steady", 52, 5, "ops/s"), new Figure("added", 1, 0, "us")), changed);
+            new Figure("steady", 52, 5, "ops/s"), new Figure("ratio", 0.8, 0, "ratio"), new Figure("added", 1, 0, "us")), changed);
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertEquals(1, BenchMain.run(new String[] {"compare", old.toString(), changed.toString()},
             new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
@@ -59,7 +59,16 @@ class BenchReportTest
         assertTrue(lines.get(1).startsWith("throughput") && lines.get(1).endsWith("WORSE"), lines.get(1));
         assertTrue(lines.get(2).startsWith("latency") && lines.get(2).endsWith("BETTER"), lines.get(2));
         assertTrue(lines.get(3).startsWith("steady") && !lines.get(3).contains("WORSE") && !lines.get(3).contains("BETTER"), lines.get(3));
-        assertTrue(lines.get(4).startsWith("added") && lines.get(4).endsWith("new"), lines.get(4));
+        assertTrue(lines.get(4).startsWith("ratio") && lines.get(4).endsWith("BETTER"), lines.get(4));
+        assertTrue(lines.get(5).startsWith("added") && lines.get(5).endsWith("new"), lines.get(5));
         assertEquals(2, BenchMain.run(new String[] {"compare", old.toString()}, System.out, new PrintStream(new ByteArrayOutputStream())));
+    }
+
+    @Test
+    void aFigureWithoutAUnitReadsBackAsWritten(@TempDir final Path work) throws Exception
+    {
+        final List<Figure> figures = List.of(new Figure("count", 3, 0, ""), new Figure("rate", 2.5, 0.25, "ops/s"));
+        Figure.write(figures, work);
+        assertEquals(figures, Figure.read(work));
     }
 }

@@ -1,0 +1,59 @@
+package io.sluice.bench.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The throughput targets the engine and journal issues set, each judged on one measurement of this
+ * machine: what {@code sluice bench --profile targets} prints. A target is met or not on the figure
+ * measured; the report says which, and leaves the noise to be read beside it.
+ */
+final class Targets
+{
+    record Target(String what, String measured, boolean met)
+    {
+    }
+
+    private final List<Target> targets = new ArrayList<>();
+
+    /** A figure that must reach {@code bound}: a rate or a ratio. */
+    Targets atLeast(final String what, final double measured, final double bound, final String unit)
+    {
+        targets.add(new Target(what, format(measured, unit), measured >= bound));
+        return this;
+    }
+
+    /** A figure that must not exceed {@code bound}: a time or allocated bytes. */
+    Targets atMost(final String what, final double measured, final double bound, final String unit)
+    {
+        targets.add(new Target(what, format(measured, unit), measured <= bound));
+        return this;
+    }
+
+    List<Target> all()
+    {
+        return List.copyOf(targets);
+    }
+
+    long metCount()
+    {
+        return targets.stream().filter(Target::met).count();
+    }
+
+    String markdown()
+    {
+        final StringBuilder table = new StringBuilder("| target | measured | met |\n|---|---|---|\n");
+        for (final Target target : targets)
+        {
+            table.append("| ").append(target.what()).append(" | ").append(target.measured()).append(" | ")
+                .append(target.met() ? "yes" : "no").append(" |\n");
+        }
+        return table.append(String.format(Locale.ROOT, "\n%d of %d met in this run.%n", metCount(), targets.size())).toString();
+    }
+
+    private static String format(final double value, final String unit)
+    {
+        return unit.isEmpty() ? String.format(Locale.ROOT, "%.3f", value) : String.format(Locale.ROOT, "%.4g %s", value, unit);
+    }
+}
