@@ -39,7 +39,7 @@ import java.util.TreeMap;
  *   <li>{@code full}: every suite with its own settings, window update also at 1 000, 100 000 and 1 000 000 keys
  *       (JSON in jmh.json, jmh-window-keys.json, jmh-window-1m-keys.json), a latency sweep from 10% to 100% in
  *       memory.</li>
- *   <li>{@code targets}: about five minutes; each throughput target of the engine and journal issues measured as
+ *   <li>{@code targets}: a minute or two; each throughput target of the engine and journal issues measured as
  *       they are quoted (tumbling window update, the sliding and session ratios, end to end in memory and
  *       journaled, replay, restart, allocation), and a table of which this run met. No latency runs.</li>
  * </ul>
