@@ -226,16 +226,15 @@ public final class BenchMain
         return table;
     }
 
+    /** The score of the run of a benchmark class (its simple name) with one parameter's value. */
     private static double score(final Collection<RunResult> runs, final String benchmark, final String param, final String value)
     {
         for (final RunResult run : runs)
         {
-            if (run.getParams().getBenchmark().endsWith(benchmark + ".update") || run.getParams().getBenchmark().endsWith(benchmark + ".publish"))
+            final String method = run.getParams().getBenchmark(); // package.Class.method
+            if (method.substring(0, method.lastIndexOf('.')).endsWith("." + benchmark) && value.equals(run.getParams().getParam(param)))
             {
-                if (value.equals(run.getParams().getParam(param)))
-                {
-                    return run.getPrimaryResult().getScore();
-                }
+                return run.getPrimaryResult().getScore();
             }
         }
         throw new IllegalStateException("no " + benchmark + " run with " + param + "=" + value);
