@@ -212,12 +212,15 @@ public final class BenchMain
         {
             mostAllocated = Math.max(mostAllocated, allocated(run));
         }
+        final Result<?> tumbling = primary(runs, "WindowUpdateBenchmark", "window", "tumbling");
+        final Result<?> inMemory = primary(runs, "EndToEndBenchmark", "storage", "memory");
+        final Result<?> journaled = primary(runs, "EndToEndBenchmark", "storage", "journal");
         final String table = new Targets()
-            .atLeast("tumbling window update ≥ 30 M events/s", score(runs, "WindowUpdateBenchmark", "window", "tumbling") / 1e6, 30, "M events/s")
+            .atLeast("tumbling window update ≥ 30 M events/s", tumbling.getScore() / 1e6, tumbling.getScoreError() / 1e6, 30, "M events/s")
             .atLeast("sliding 10 s / 1 s ≥ 0.8 of tumbling (median of per-round ratios)", ratios[0], 0.8, "")
             .atLeast("session ≥ 0.5 of tumbling (median of per-round ratios)", ratios[1], 0.5, "")
-            .atLeast("end to end in memory ≥ 15 M events/s", score(runs, "EndToEndBenchmark", "storage", "memory") / 1e6, 15, "M events/s")
-            .atLeast("journaled end to end ≥ 6 M events/s", score(runs, "EndToEndBenchmark", "storage", "journal") / 1e6, 6, "M events/s")
+            .atLeast("end to end in memory ≥ 15 M events/s", inMemory.getScore() / 1e6, inMemory.getScoreError() / 1e6, 15, "M events/s")
+            .atLeast("journaled end to end ≥ 6 M events/s", journaled.getScore() / 1e6, journaled.getScoreError() / 1e6, 6, "M events/s")
             .atLeast("full replay ≥ 10 M records/s (median of 5)", replay.replayRate(), 10, "M records/s")
             .atMost("restart to ready ≤ 1 s, checkpoint + " + replay.tail() + "-record tail (median of 5)", replay.readyMs(), 1000, "ms")
             .atMost("allocated per event on the hot path < 1 B (the most of these JMH runs)", mostAllocated, 0.999, "B/op")
@@ -226,15 +229,15 @@ public final class BenchMain
         return table;
     }
 
-    /** The score of the run of a benchmark class (its simple name) with one parameter's value. */
-    private static double score(final Collection<RunResult> runs, final String benchmark, final String param, final String value)
+    /** The primary result of the run of a benchmark class (its simple name) with one parameter's value. */
+    private static Result<?> primary(final Collection<RunResult> runs, final String benchmark, final String param, final String value)
     {
         for (final RunResult run : runs)
         {
             final String method = run.getParams().getBenchmark(); // package.Class.method
             if (method.substring(0, method.lastIndexOf('.')).endsWith("." + benchmark) && value.equals(run.getParams().getParam(param)))
             {
-                return run.getPrimaryResult().getScore();
+                return run.getPrimaryResult();
             }
         }
         throw new IllegalStateException("no " + benchmark + " run with " + param + "=" + value);

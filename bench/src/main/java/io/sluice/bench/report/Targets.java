@@ -24,6 +24,18 @@ final class Targets
         return this;
     }
 
+    /**
+     * The same for a JMH score, shown with its error (half its 99.9% confidence interval), so that a reader sees
+     * how far apart "met" and "not met" are in a run this noisy. The verdict is on the score.
+     */
+    Targets atLeast(final String what, final double measured, final double error, final double bound, final String unit)
+    {
+        final String shown = Double.isFinite(error) && error > 0 ?
+            String.format(Locale.ROOT, "%.4g ± %.2g %s", measured, error, unit) : format(measured, unit);
+        targets.add(new Target(what, shown, measured >= bound));
+        return this;
+    }
+
     /** A figure that must not exceed {@code bound}: a time or allocated bytes. */
     Targets atMost(final String what, final double measured, final double bound, final String unit)
     {

@@ -28,6 +28,20 @@ class TargetsTest
     }
 
     @Test
+    void aJmhScoreIsShownWithItsErrorAndJudgedOnTheScore()
+    {
+        final Targets targets = new Targets()
+            .atLeast("in memory ≥ 15 M", 15.85, 6.0, 15, "M events/s")
+            .atLeast("in memory ≥ 15 M", 11.08, 4.5, 15, "M events/s")
+            .atLeast("no error to show", 12.5, Double.NaN, 15, "M events/s");
+
+        assertEquals(List.of(
+            new Targets.Target("in memory ≥ 15 M", "15.85 ± 6.0 M events/s", true),
+            new Targets.Target("in memory ≥ 15 M", "11.08 ± 4.5 M events/s", false),
+            new Targets.Target("no error to show", "12.50 M events/s", false)), targets.all());
+    }
+
+    @Test
     void theTableSaysWhichAreMetAndHowMany()
     {
         final String table = new Targets()
