@@ -101,10 +101,10 @@ public final class SideBySide
         final List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         final int n = sorted.size();
-        return String.format("%.3f (quartiles %.3f-%.3f)", median(values), sorted.get(n / 4), sorted.get(3 * n / 4));
+        return String.format("%.3f (quartiles %.3f-%.3f)", sorted.get(n / 2), sorted.get(n / 4), sorted.get(3 * n / 4));
     }
 
-    /** The upper median: the middle value, or of two the higher. */
+    /** The upper median, as {@link #quartiles} prints it: the middle value, or of two the higher. */
     static double median(final List<Double> values)
     {
         final List<Double> sorted = new ArrayList<>(values);

@@ -50,6 +50,9 @@ import java.util.TreeMap;
  */
 public final class BenchMain
 {
+    private static final String JMH_TABLE =
+        "## JMH\n\n| benchmark | parameters | score | error | unit | allocated B/op |\n|---|---|---|---|---|---|\n";
+
     private BenchMain()
     {
     }
@@ -157,7 +160,7 @@ public final class BenchMain
     private static void jmh(final String profile, final Path directory, final List<Figure> figures, final StringBuilder summary)
         throws Exception
     {
-        summary.append("## JMH\n\n| benchmark | parameters | score | error | unit | allocated B/op |\n|---|---|---|---|---|---|\n");
+        summary.append(JMH_TABLE);
         switch (profile)
         {
             case "smoke" -> runJmh(options(directory, "jmh.json").include("CodecBenchmark.encodeInputEvent").forks(0)
@@ -194,7 +197,7 @@ public final class BenchMain
     private static String targets(final Path directory, final List<Figure> figures, final StringBuilder summary)
         throws Exception
     {
-        summary.append("## JMH\n\n| benchmark | parameters | score | error | unit | allocated B/op |\n|---|---|---|---|---|---|\n");
+        summary.append(JMH_TABLE);
         final Collection<RunResult> runs = runJmh(options(directory, "jmh.json")
             .include("WindowUpdateBenchmark").include("EndToEndBenchmark")
             .param("window", "tumbling").param("shards", "1").param("storage", "memory", "journal")

@@ -20,8 +20,7 @@ final class Targets
     /** A figure that must reach {@code bound}: a rate or a ratio. */
     Targets atLeast(final String what, final double measured, final double bound, final String unit)
     {
-        targets.add(new Target(what, format(measured, unit), measured >= bound));
-        return this;
+        return atLeast(what, measured, Double.NaN, bound, unit);
     }
 
     /**
