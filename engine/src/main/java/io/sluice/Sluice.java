@@ -63,6 +63,7 @@ public final class Sluice implements AutoCloseable
     private final ShardAgent[] shardAgents;
     private final AgentRunner[] runners;
     private final int maxKeyLength;
+    private final ThreadingMode threadingMode;
     private final EngineFailure failure = new EngineFailure();
     private final AtomicLong errorCount = new AtomicLong();
     private volatile boolean closed;
@@ -88,6 +89,7 @@ public final class Sluice implements AutoCloseable
             pipelineIds.put(pipelineNames[p], p);
         }
         maxKeyLength = builder.maxKeyLength;
+        threadingMode = builder.threadingMode();
 
         ring = new IngressRing(builder.ringSize(), maxKeyLength);
 
@@ -342,6 +344,12 @@ public final class Sluice implements AutoCloseable
         return ring.size();
     }
 
+    /** How the engine's stages run on threads: as the builder was told, else as chosen for the machine's cores. */
+    public ThreadingMode threadingMode()
+    {
+        return threadingMode;
+    }
+
     /**
      * The key's live windows in the pipeline (not yet past their lateness), oldest first, with their
      * aggregates so far. The question travels through the ring to the shard that owns the key, which answers
@@ -495,7 +503,7 @@ public final class Sluice implements AutoCloseable
         final Agent[] stages = new Agent[1 + shardAgents.length];
         stages[0] = sequencerAgent;
         System.arraycopy(shardAgents, 0, stages, 1, shardAgents.length);
-        return builder.threadingMode.runners(stages, builder.waitStrategy::newIdleStrategy, agentErrors);
+        return threadingMode.runners(stages, builder.waitStrategy::newIdleStrategy, agentErrors);
     }
 
     Sluice startThreads()
@@ -673,7 +681,7 @@ public final class Sluice implements AutoCloseable
                 }
             }
             final RecoveryReplay replay = new RecoveryReplay(ring, sequencerPoller, sequencerAgent, journal, reader, shardAgents,
-                builder.threadingMode, builder.waitStrategy::newIdleStrategy, failure, agentErrors);
+                threadingMode, builder.waitStrategy::newIdleStrategy, failure, agentErrors);
             try (replay)
             {
                 while (reader.next(replay))
@@ -931,7 +939,8 @@ public final class Sluice implements AutoCloseable
         private int maxKeyLength = 128;
         private int expectedKeysPerShard = 1024;
         private WaitStrategy waitStrategy = WaitStrategy.BACKOFF;
-        private ThreadingMode threadingMode = ThreadingMode.DEDICATED;
+        /** null until set: the default then depends on the shards and the machine's cores ({@link #threadingMode()}). */
+        private ThreadingMode threadingMode;
         private ErrorHandler errorHandler = Throwable::printStackTrace;
         // Epoch-based, not System.nanoTime(): journaled with each input, it must stay meaningful across
         // restarts. Offset from System.nanoTime() rather than read from Instant.now(), which allocates an
@@ -1011,7 +1020,10 @@ public final class Sluice implements AutoCloseable
             return this;
         }
 
-        /** {@link ThreadingMode#DEDICATED} by default. */
+        /**
+         * Default: {@link ThreadingMode#forCores} for the shards and the cores the JVM may use, so dedicated
+         * threads only where each engine thread and a publisher can have a core.
+         */
         public Builder threadingMode(final ThreadingMode threadingMode)
         {
             if (threadingMode == null)
@@ -1156,6 +1168,16 @@ public final class Sluice implements AutoCloseable
         public Sluice start()
         {
             return build().startThreads();
+        }
+
+        /** The mode the engine runs in: the one given, else the one for the shards and the machine's cores. */
+        ThreadingMode threadingMode()
+        {
+            if (threadingMode != null)
+            {
+                return threadingMode;
+            }
+            return ThreadingMode.forCores(shards, Runtime.getRuntime().availableProcessors());
         }
 
         /** The size the ring is built with: the one given, else the default for the storage. */

@@ -37,6 +37,8 @@ class DifferentialTest
         final int ringSize = 1 << random.nextInt(2, 13);
         final int keyCount = random.nextInt(1, 12);
         final int events = random.nextInt(0, 600);
+        // Both modes on any machine: the default would pick one by the cores.
+        final ThreadingMode threading = seed % 2 == 0 ? ThreadingMode.DEDICATED : ThreadingMode.SHARED;
 
         final ReferenceWindowModel reference = new ReferenceWindowModel(spec, latenessMs, boundMs);
         final ConcurrentLinkedQueue<String> actual = new ConcurrentLinkedQueue<>();
@@ -45,6 +47,7 @@ class DifferentialTest
         try (Sluice sluice = Sluice.builder()
             .shards(shards)
             .ringSize(ringSize)
+            .threadingMode(threading)
             .waitStrategy(WaitStrategy.BACKOFF)
             .pipeline("p", p -> p
                 .watermarks(Watermarks.boundedOutOfOrderness(Duration.ofMillis(boundMs)))
@@ -83,7 +86,7 @@ class DifferentialTest
         Collections.sort(expected);
         Collections.sort(got);
         final String context = "seed=" + seed + " window=" + spec + " lateness=" + latenessMs + " bound=" + boundMs +
-            " shards=" + shards + " ring=" + ringSize;
+            " shards=" + shards + " ring=" + ringSize + " threads=" + threading;
         assertEquals(expected, got, context);
         assertEquals(reference.late(), late, "late count, " + context);
         assertEquals(reference.outsideWindows(), outsideWindows, "events between windows, " + context);

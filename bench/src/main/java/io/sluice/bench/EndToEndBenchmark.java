@@ -76,8 +76,11 @@ public class EndToEndBenchmark
     @Param({"0"})
     public int ringSize;
 
-    /** DEDICATED: sequencer and each shard on a thread of their own; SHARED: all on one (-p threadingMode=SHARED). */
-    @Param({"DEDICATED"})
+    /**
+     * default: the engine's choice for this machine's cores ({@link ThreadingMode#forCores}); DEDICATED: sequencer and
+     * each shard on a thread of their own; SHARED: all on one. The CPU line printed per trial names the threads.
+     */
+    @Param({"default"})
     public String threadingMode;
 
     /**
@@ -128,10 +131,13 @@ public class EndToEndBenchmark
         {
             builder.ringSize(ringSize);
         }
+        if (!"default".equals(threadingMode))
+        {
+            builder.threadingMode(ThreadingMode.valueOf(threadingMode));
+        }
         sluice = builder
             .shards(shards)
             .waitStrategy(WaitStrategy.valueOf(waitStrategy))
-            .threadingMode(ThreadingMode.valueOf(threadingMode))
             .expectedKeysPerShard(keyCount)
             .pipeline("bench", p -> p
                 .watermarks(Watermarks.boundedOutOfOrderness(Duration.ofMillis(100)))

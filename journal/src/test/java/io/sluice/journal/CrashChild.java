@@ -2,6 +2,7 @@ package io.sluice.journal;
 
 import io.sluice.Aggregates;
 import io.sluice.Sluice;
+import io.sluice.ThreadingMode;
 import io.sluice.Watermarks;
 import io.sluice.Windows;
 import io.sluice.state.KeyDictionary;
@@ -16,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * neither re-reads nor skips input. Prints READY once recovered and DONE after close().
  *
  * <p>Arguments: directory, total events, shards, events per pause (0 for no pacing), checkpoint interval in
- * ms (0: none). Events go round-robin to a tumbling, a sliding and a session pipeline.
+ * ms (0: none), and optionally a {@link ThreadingMode} (else the engine's default). Events go round-robin to a
+ * tumbling, a sliding and a session pipeline.
  */
 public final class CrashChild
 {
@@ -31,7 +33,12 @@ public final class CrashChild
         final int shards = Integer.parseInt(args[2]);
         final int eventsPerPause = Integer.parseInt(args[3]);
         final long checkpointIntervalMs = Long.parseLong(args[4]);
-        try (Sluice sluice = engine(directory, shards, checkpointIntervalMs))
+        final Sluice.Builder builder = Sluice.builder();
+        if (args.length > 5)
+        {
+            builder.threadingMode(ThreadingMode.valueOf(args[5]));
+        }
+        try (Sluice sluice = engine(builder, directory, shards, checkpointIntervalMs))
         {
             // Events go round-robin to three pipelines; the source resumes after the last one any of them journaled.
             long resume = Sluice.NO_POSITION;
@@ -41,7 +48,7 @@ public final class CrashChild
             }
             final long first = resume == Sluice.NO_POSITION ? 0 : resume;
             System.out.println("READY checkpoint=" + sluice.restoredCheckpointId() + " recovered=" + sluice.recoveredRecords() +
-                " resume=" + first + (sluice.recoveryWarnings().isEmpty() ? "" : " warnings=" + sluice.recoveryWarnings()));
+                " resume=" + first + " threads=" + sluice.threadingMode() + (sluice.recoveryWarnings().isEmpty() ? "" : " warnings=" + sluice.recoveryWarnings()));
             System.out.flush();
             final StringBuilder textKey = new StringBuilder();
             for (long i = first; i < total; i++)
@@ -75,9 +82,19 @@ public final class CrashChild
             Integer.toString(eventsPerPause), Long.toString(checkpointIntervalMs)};
     }
 
-    static Sluice engine(final Path directory, final int shards, final long checkpointIntervalMs)
+    static String[] arguments(
+        final Path directory, final long events, final int shards, final int eventsPerPause, final long checkpointIntervalMs,
+        final ThreadingMode threading)
     {
-        return withPipelines(Sluice.builder(), Duration.ofMillis(500))
+        final String[] common = arguments(directory, events, shards, eventsPerPause, checkpointIntervalMs);
+        final String[] all = java.util.Arrays.copyOf(common, common.length + 1);
+        all[common.length] = threading.name();
+        return all;
+    }
+
+    static Sluice engine(final Sluice.Builder builder, final Path directory, final int shards, final long checkpointIntervalMs)
+    {
+        return withPipelines(builder, Duration.ofMillis(500))
             .shards(shards)
             .ringSize(1 << 12)
             .storage(JournalStorage.open(directory))

@@ -1,5 +1,7 @@
 package io.sluice.journal;
 
+import io.sluice.ThreadingMode;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +55,8 @@ class CrashRecoveryTest
         while (kills < KILLS && !done)
         {
             starts++;
-            final Process child = start(crashed, 200, 100);
+            // Restarts alternate the threading mode: a mode is no part of the state, so recovery must not care.
+            final Process child = start(crashed, 200, 100, starts % 2 == 0 ? ThreadingMode.DEDICATED : ThreadingMode.SHARED);
             try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)))
             {
                 final String ready = out.readLine();
@@ -123,8 +126,9 @@ class CrashRecoveryTest
      * Frequent checkpoints in the crashed run, so that kills land before, during and after them; none in the
      * reference run, which therefore checks checkpoint recovery against plain journal replay.
      */
-    private static Process start(final Path directory, final int eventsPerPause, final long checkpointMs) throws IOException
+    private static Process start(
+        final Path directory, final int eventsPerPause, final long checkpointMs, final ThreadingMode threading) throws IOException
     {
-        return ChildJvm.start(CrashChild.class, CrashChild.arguments(directory, EVENTS, SHARDS, eventsPerPause, checkpointMs));
+        return ChildJvm.start(CrashChild.class, CrashChild.arguments(directory, EVENTS, SHARDS, eventsPerPause, checkpointMs, threading));
     }
 }
