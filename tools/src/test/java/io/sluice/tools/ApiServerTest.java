@@ -1,5 +1,7 @@
 package io.sluice.tools;
 
+import io.sluice.ThreadingMode;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,7 +83,8 @@ class ApiServerTest
         assertEquals(200, status.statusCode());
         assertEquals("application/json", status.headers().firstValue("Content-Type").orElse(""));
         assertTrue(status.body().startsWith("{\"app\":\"clicks\",\"state\":\"RUNNING\",\"uptime_seconds\":") &&
-            status.body().contains("\"journal\":true,\"shards\":2,\"ring_backlog\":") && status.body().contains("\"ring_capacity\":65536"),
+            status.body().contains("\"journal\":true,\"shards\":2,\"ring_backlog\":") && status.body().contains("\"ring_capacity\":65536,\"threading\":\"" +
+            ThreadingMode.forCores(2, Runtime.getRuntime().availableProcessors()) + "\""),
             status.body());
         assertReply(200, "{\"pipelines\":[{\"id\":\"clicks\",\"state\":\"RUNNING\",\"windows\":[{\"name\":\"per_second\"},{\"name\":\"sessions\"}]}]}",
             get("/pipelines"));

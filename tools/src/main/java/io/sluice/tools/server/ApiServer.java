@@ -248,6 +248,7 @@ public final class ApiServer implements AutoCloseable
             json.field("shards", engine.shardCount())
                 .field("ring_backlog", engine.ringBacklog())
                 .field("ring_capacity", engine.ringSize())
+                .field("threading", engine.threadingMode().name())
                 .field("journal_index", engine.journalIndex())
                 .field("checkpoints", engine.checkpointCount());
             final CheckpointInfo last = engine.lastCheckpoint();
