@@ -9,6 +9,7 @@ import io.sluice.state.KeyDictionary;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -48,7 +49,8 @@ public final class CrashChild
             }
             final long first = resume == Sluice.NO_POSITION ? 0 : resume;
             System.out.println("READY checkpoint=" + sluice.restoredCheckpointId() + " recovered=" + sluice.recoveredRecords() +
-                " resume=" + first + " threads=" + sluice.threadingMode() + (sluice.recoveryWarnings().isEmpty() ? "" : " warnings=" + sluice.recoveryWarnings()));
+                " resume=" + first + " threads=" + sluice.threadingMode() +
+                (sluice.recoveryWarnings().isEmpty() ? "" : " warnings=" + sluice.recoveryWarnings()));
             System.out.flush();
             final StringBuilder textKey = new StringBuilder();
             for (long i = first; i < total; i++)
@@ -87,7 +89,7 @@ public final class CrashChild
         final ThreadingMode threading)
     {
         final String[] common = arguments(directory, events, shards, eventsPerPause, checkpointIntervalMs);
-        final String[] all = java.util.Arrays.copyOf(common, common.length + 1);
+        final String[] all = Arrays.copyOf(common, common.length + 1);
         all[common.length] = threading.name();
         return all;
     }

@@ -82,9 +82,10 @@ class ApiServerTest
         final HttpResponse<String> status = get("/status");
         assertEquals(200, status.statusCode());
         assertEquals("application/json", status.headers().firstValue("Content-Type").orElse(""));
+        final String threading = "\"threading\":\"" + ThreadingMode.forCores(2, Runtime.getRuntime().availableProcessors()) + "\"";
         assertTrue(status.body().startsWith("{\"app\":\"clicks\",\"state\":\"RUNNING\",\"uptime_seconds\":") &&
-            status.body().contains("\"journal\":true,\"shards\":2,\"ring_backlog\":") && status.body().contains("\"ring_capacity\":65536,\"threading\":\"" +
-            ThreadingMode.forCores(2, Runtime.getRuntime().availableProcessors()) + "\""),
+            status.body().contains("\"journal\":true,\"shards\":2,\"ring_backlog\":") &&
+            status.body().contains("\"ring_capacity\":65536," + threading),
             status.body());
         assertReply(200, "{\"pipelines\":[{\"id\":\"clicks\",\"state\":\"RUNNING\",\"windows\":[{\"name\":\"per_second\"},{\"name\":\"sessions\"}]}]}",
             get("/pipelines"));
