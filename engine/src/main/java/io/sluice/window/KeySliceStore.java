@@ -311,6 +311,12 @@ final class KeySliceStore implements AutoCloseable
     {
         startTotals(0, 0, Long.MAX_VALUE, Long.MIN_VALUE);
         addToTotals(record, firstSlice, count);
+        return mergeTotalsInto(target, targetOffset);
+    }
+
+    /** @return false, writing nothing, if the totals hold no element. */
+    private boolean mergeTotalsInto(final MutableDirectBuffer target, final int targetOffset)
+    {
         if (totalCount == 0)
         {
             return false;
@@ -440,6 +446,7 @@ final class KeySliceStore implements AutoCloseable
         final long base = cells.getLong(header + BASE);
         final long endSlice = firstSlice + count;
         final boolean inRing = cells.getInt(header + OVERFLOW_SLICES) == 0 && base <= firstSlice && endSlice <= base + ringSlices;
+        final boolean any;
         // The running total's cell is still the freed one if the ring has not moved over it since.
         if (inRing && base < firstSlice && cells.getInt(header + RUNNING) != 0 && cells.getLong(header + FREED_BELOW) == firstSlice)
         {
@@ -448,16 +455,11 @@ final class KeySliceStore implements AutoCloseable
                 cells.getLong(running + AccumulatorLayout.MIN_OFFSET), cells.getLong(running + AccumulatorLayout.MAX_OFFSET));
             final long newest = Math.max(firstSlice, endSlice - (nextFirstSlice - firstSlice));
             addToTotals(record, newest, (int)(endSlice - newest));
+            any = mergeTotalsInto(target, targetOffset);
         }
         else
         {
-            startTotals(0, 0, Long.MAX_VALUE, Long.MIN_VALUE);
-            addToTotals(record, firstSlice, count);
-        }
-        final boolean any = totalCount != 0;
-        if (any)
-        {
-            AccumulatorLayout.mergeBuiltins(target, targetOffset, totalCount, totalSum, totalMin, totalMax);
+            any = mergeBuiltinsInto(record, firstSlice, count, target, targetOffset);
         }
         long total = totalCount;
         long sum = totalSum;
