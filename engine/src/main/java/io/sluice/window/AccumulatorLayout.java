@@ -85,6 +85,16 @@ public final class AccumulatorLayout
         target.putLong(targetOffset + MAX_OFFSET, Math.max(target.getLong(targetOffset + MAX_OFFSET), max));
     }
 
+    /** Writes built-in totals, summed elsewhere, over an accumulator of the built-in block alone. */
+    public static void writeBuiltins(
+        final MutableDirectBuffer target, final int targetOffset, final long count, final long sum, final long min, final long max)
+    {
+        target.putLong(targetOffset + COUNT_OFFSET, count);
+        target.putLong(targetOffset + SUM_OFFSET, sum);
+        target.putLong(targetOffset + MIN_OFFSET, min);
+        target.putLong(targetOffset + MAX_OFFSET, max);
+    }
+
     /** Initialises an accumulator holding exactly one value. */
     public void first(final MutableDirectBuffer buffer, final int offset, final long value)
     {
