@@ -347,47 +347,13 @@ final class SliceColumns implements AutoCloseable
         return any;
     }
 
-    /** The buffer ring cells live in; re-read after anything that may create a record. */
-    UnsafeBuffer cells()
-    {
-        return records.buffer();
-    }
 
-    /** The offset of the key's ring cell for a slice the ring covers (live or not: count 0 is free). */
-    int ringCell(final int record, final long slice)
-    {
-        return records.cellOffset(record, (int)slice & ringMask);
-    }
 
-    int header(final int record)
-    {
-        return records.offset(record);
-    }
 
-    long runningEnd(final int record)
-    {
-        return records.buffer().getLong(records.offset(record) + RUN_END);
-    }
 
-    long runningCount(final int record)
-    {
-        return records.buffer().getLong(records.offset(record) + RUN_COUNT);
-    }
 
-    long runningSum(final int record)
-    {
-        return records.buffer().getLong(records.offset(record) + RUN_SUM);
-    }
 
-    long runningMin(final int record)
-    {
-        return records.buffer().getLong(records.offset(record) + RUN_MIN);
-    }
 
-    long runningMax(final int record)
-    {
-        return records.buffer().getLong(records.offset(record) + RUN_MAX);
-    }
 
     void keepRunning(final int record, final long forEnd, final long count, final long sum, final long min, final long max)
     {
@@ -400,7 +366,7 @@ final class SliceColumns implements AutoCloseable
         cells.putLong(header + RUN_MAX, max);
     }
 
-    // The built-in totals of one key's window as a firing sums them (startTotals, addToTotals), in fields
+    // The built-in totals of one key's window as a firing sums them (from the running total, addToTotals), in fields
     // so that the cells' loads are independent of one another rather than chained through a buffer's stores.
     private long totalCount;
     private long totalSum;
@@ -415,16 +381,6 @@ final class SliceColumns implements AutoCloseable
         totalMax = Long.MIN_VALUE;
     }
 
-    /** The totals start from the key's running total. */
-    void startTotals(final int record)
-    {
-        final UnsafeBuffer cells = records.buffer();
-        final int header = records.offset(record);
-        totalCount = cells.getLong(header + RUN_COUNT);
-        totalSum = cells.getLong(header + RUN_SUM);
-        totalMin = cells.getLong(header + RUN_MIN);
-        totalMax = cells.getLong(header + RUN_MAX);
-    }
 
     /** Adds the built-in blocks of the key's slices [from, until), ring or overflow, to the totals. */
     void addToTotals(final int record, final long from, final long until)
@@ -459,25 +415,9 @@ final class SliceColumns implements AutoCloseable
         totalMax = max;
     }
 
-    long totalCount()
-    {
-        return totalCount;
-    }
 
-    long totalSum()
-    {
-        return totalSum;
-    }
 
-    long totalMin()
-    {
-        return totalMin;
-    }
 
-    long totalMax()
-    {
-        return totalMax;
-    }
 
     /**
      * Takes the key's ring slices [from, until) out of the totals and frees them: count and sum exactly (long
@@ -513,6 +453,76 @@ final class SliceColumns implements AutoCloseable
     void keepTotalsAsRunning(final int record, final long forEnd)
     {
         keepRunning(record, forEnd, totalCount, totalSum, totalMin, totalMax);
+    }
+
+    /** A key's window, as a firing walk of the built-in aggregates sums it. */
+    interface WindowTotals
+    {
+        void window(int keyTag, long keyId, long count, long sum, long min, long max);
+    }
+
+    /**
+     * Fires one window end of the built-in aggregates without lateness, for every key, in record number
+     * order: each key's window [first, until) from its running total if that is for this end (plus the
+     * slices from {@code newestFrom}), else summed afresh; then the slices before {@code deadUntil} taken
+     * back out and freed, and what is left kept as the running total for {@code nextEnd}, unless a slice
+     * taken out held the minimum or maximum (which cannot be taken back out) or the key has overflow
+     * slices. One loop over the headers and the columns it needs, read forward: the firing's whole cost.
+     *
+     * @return whether a record was freed.
+     */
+    boolean fireWithRunningTotals(
+        final long windowEnd, final long nextEnd, final long first, final long until, final long newestFrom,
+        final long deadUntil, final WindowTotals sink)
+    {
+        final RecordArena records = this.records;
+        final boolean ringHoldsWindow = first >= low && until <= low + ringSlices;
+        final long takeOutUntil = Math.min(deadUntil, until);
+        final boolean keepsRunning = deadUntil < until;
+        boolean freed = false;
+        for (int record = 0, limit = records.recordLimit(); record < limit; record++)
+        {
+            final UnsafeBuffer cells = records.buffer();
+            final int header = records.offset(record);
+            final int keyTag = cells.getInt(header + KEY_TAG);
+            if (keyTag == 0)
+            {
+                continue;
+            }
+            final boolean overflowed = cells.getInt(header + OVERFLOW_SLICES) != 0;
+            if (ringHoldsWindow && !overflowed && cells.getLong(header + RUN_END) == windowEnd)
+            {
+                totalCount = cells.getLong(header + RUN_COUNT);
+                totalSum = cells.getLong(header + RUN_SUM);
+                totalMin = cells.getLong(header + RUN_MIN);
+                totalMax = cells.getLong(header + RUN_MAX);
+                addToTotals(record, newestFrom, until);
+            }
+            else
+            {
+                clearTotals();
+                addToTotals(record, first, until);
+            }
+            if (totalCount != 0)
+            {
+                sink.window(keyTag, cells.getLong(header + KEY_ID), totalCount, totalSum, totalMin, totalMax);
+            }
+            final boolean exact = takeOutAndClear(record, first, takeOutUntil);
+            if (keepsRunning && exact && !overflowed)
+            {
+                keepTotalsAsRunning(record, nextEnd);
+            }
+            else
+            {
+                cells.putLong(header + RUN_END, NO_END);
+            }
+            if (deadUntil > first)
+            {
+                clearRing(record, until, deadUntil); // a gap between windows holds nothing, but the ring may cover it
+                freed |= releaseIfEmpty(record);
+            }
+        }
+        return freed;
     }
 
     /** A slice the running total may include has changed: the next firing merges afresh. */

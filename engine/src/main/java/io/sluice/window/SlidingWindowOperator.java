@@ -35,7 +35,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Without lateness, a slice is dead once the window it is the oldest slice of has fired; the walk
  * frees it there and then, and for the built-in aggregates keeps, in the key's record, the totals of the
  * slices the next window shares with this one: the next firing adds its newest slices to them instead of
- * merging all ({@link #fireWithRunningTotals}). A minimum or maximum held by a freed slice cannot be
+ * merging all ({@link SliceColumns#fireWithRunningTotals}). A minimum or maximum held by a freed slice cannot be
  * taken back out, and an element behind the watermark may change a slice the totals include; either
  * way the next firing merges afresh. With lateness, slices live until the last window containing them
  * is late, and are freed then by a walk of their own ({@link #retireDead}).
@@ -57,10 +57,13 @@ public final class SlidingWindowOperator implements WindowOperator
     private final boolean runningTotals;
     private final int slicesPerSlide;
     private final OffHeapTable.EntryVisitor handOverSlice = this::handOverSlice;
+    private final SliceColumns.WindowTotals emitTotals = this::emitTotals;
     private final DirectMemory scratchMemory;
     private final UnsafeBuffer scratch;
     /** The earliest window end not yet fired, or {@link #UNPLACED}. */
     private long nextFireEnd = UNPLACED;
+    /** The window end a running-totals walk is firing. */
+    private long firingEnd;
 
     public SlidingWindowOperator(
         final WindowSpec window, final long allowedLatenessMs, final Output output, final int expectedKeys)
@@ -260,19 +263,21 @@ public final class SlidingWindowOperator implements WindowOperator
         final long deadUntil = latenessMs == 0 ? grid.firstSliceOfWindow(windowEnd + grid.slideMs) : first;
         final SliceColumns store = this.store;
         boolean freed = false;
-        for (int record = 0, limit = store.recordLimit(); record < limit; record++)
+        if (runningTotals)
         {
-            final int keyTag = store.keyTag(record);
-            if (keyTag == 0)
+            firingEnd = windowEnd;
+            freed = store.fireWithRunningTotals(
+                windowEnd, windowEnd + grid.slideMs, first, until, Math.max(first, until - slicesPerSlide), deadUntil, emitTotals);
+        }
+        else
+        {
+            for (int record = 0, limit = store.recordLimit(); record < limit; record++)
             {
-                continue;
-            }
-            if (runningTotals)
-            {
-                fireWithRunningTotals(record, keyTag, windowEnd, first, until, deadUntil);
-            }
-            else
-            {
+                final int keyTag = store.keyTag(record);
+                if (keyTag == 0)
+                {
+                    continue;
+                }
                 layout.clear(scratch, 0);
                 if (store.mergeInto(record, first, until, scratch, 0))
                 {
@@ -281,11 +286,8 @@ public final class SlidingWindowOperator implements WindowOperator
                 if (deadUntil > first)
                 {
                     store.clearRing(record, first, deadUntil);
+                    freed |= store.releaseIfEmpty(record);
                 }
-            }
-            if (deadUntil > first)
-            {
-                freed |= store.releaseIfEmpty(record);
             }
         }
         if (deadUntil > first)
@@ -296,41 +298,11 @@ public final class SlidingWindowOperator implements WindowOperator
         return freed;
     }
 
-    /**
-     * One key's window of the built-in aggregates without lateness: its running total (if it is for this
-     * end) plus the newest slices, or all slices afresh; then the slices dead after it taken back out and
-     * freed, and what is left kept as the next window's running total if no minimum or maximum went with them.
-     */
-    private void fireWithRunningTotals(
-        final int record, final int keyTag, final long windowEnd, final long first, final long until, final long deadUntil)
+    /** A key's window as the running-totals walk sums it, for the end {@link #firingEnd}. */
+    private void emitTotals(final int keyTag, final long keyId, final long count, final long sum, final long min, final long max)
     {
-        final SliceColumns store = this.store;
-        final boolean overflowed = store.hasOverflow(record);
-        if (!overflowed && store.runningEnd(record) == windowEnd)
-        {
-            store.startTotals(record);
-            store.addToTotals(record, Math.max(first, until - slicesPerSlide), until);
-        }
-        else
-        {
-            store.clearTotals();
-            store.addToTotals(record, first, until);
-        }
-        if (store.totalCount() != 0)
-        {
-            AccumulatorLayout.writeBuiltins(scratch, 0, store.totalCount(), store.totalSum(), store.totalMin(), store.totalMax());
-            emit(keyTag, store.keyId(record), windowEnd);
-        }
-        final boolean keep = store.takeOutAndClear(record, first, Math.min(deadUntil, until)) && !overflowed && deadUntil < until;
-        store.clearRing(record, until, deadUntil); // a gap between windows holds nothing, but the ring may cover it
-        if (keep)
-        {
-            store.keepTotalsAsRunning(record, windowEnd + grid.slideMs);
-        }
-        else
-        {
-            store.forgetRunning(record);
-        }
+        AccumulatorLayout.writeBuiltins(scratch, 0, count, sum, min, max);
+        emit(keyTag, keyId, firingEnd);
     }
 
     /**
