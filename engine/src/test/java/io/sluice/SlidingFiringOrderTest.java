@@ -15,14 +15,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A sliding window end fires either by walking the key records (most live keys wait there) or through
- * per-key timers (few do), which the operator creates only once an end turns out sparse; out-of-order
- * slices pull a key's chain back and leave stale counts and timers behind. Phases where every key is
- * active alternate with phases where a handful are, so both ways and the switch between them run, with
- * disorder and stragglers. The output must equal the naive reference, and a run checkpointed and
- * restored at random moments must emit exactly what the uninterrupted run emits, in the same order:
- * recovery matches outputs to what went out before a crash by their sequence, so order is part of the
- * result.
+ * A sliding window end fires by one walk of the key records in number order, skipping ends no key holds
+ * anything for; freed records leave their numbers behind, and once most numbers are free the records
+ * are renumbered. Phases where every key is active alternate with phases where a handful are, and every
+ * third seed opens with a crowd of keys at once that then goes quiet, so that ends are dense, sparse and
+ * empty, and the records are renumbered, with disorder and stragglers. The output must equal the naive
+ * reference, and a run checkpointed and restored at random moments must emit exactly what the
+ * uninterrupted run emits, in the same order: recovery matches outputs to what went out before a crash
+ * by their sequence, so order is part of the result.
  */
 class SlidingFiringOrderTest
 {
@@ -43,8 +43,9 @@ class SlidingFiringOrderTest
             Duration.ofMillis(slide), Duration.ofMillis(random.nextInt((int)slide)));
         final long lateness = random.nextBoolean() ? 0 : random.nextInt(60);
         final long bound = random.nextInt(40);
-        final int keys = 1 + random.nextInt(300);
-        final List<long[]> events = randomEvents(random, keys, bound);
+        final boolean crowd = seed % 3 == 0;
+        final int keys = crowd ? 1500 + random.nextInt(1000) : 1 + random.nextInt(300);
+        final List<long[]> events = randomEvents(random, keys, bound, crowd);
         final String context = "seed " + seed + ", " + window + ", lateness " + lateness + ", bound " + bound + ", keys " + keys;
 
         final ReferenceWindowModel reference = new ReferenceWindowModel(window, lateness, bound);
@@ -68,17 +69,25 @@ class SlidingFiringOrderTest
         assertEquals(uninterrupted, run(window, lateness, bound, events, checkpoints), "order across checkpoints, " + context);
     }
 
-    /** Each event is {key, time, value}: phases of all keys alternate with phases of up to three of them. */
-    private static List<long[]> randomEvents(final SplittableRandom random, final int keys, final long bound)
+    /**
+     * Each event is {key, time, value}: phases of all keys alternate with phases of up to three of them,
+     * after, with a crowd, one event for every key within a few milliseconds.
+     */
+    private static List<long[]> randomEvents(final SplittableRandom random, final int keys, final long bound, final boolean crowd)
     {
-        final List<long[]> events = new ArrayList<>(EVENTS);
+        final List<long[]> events = new ArrayList<>(EVENTS + keys);
         long clock = random.nextLong(-2_000, 2_000);
+        for (int key = 0; crowd && key < keys; key++)
+        {
+            events.add(new long[] {key, clock + random.nextInt(5), random.nextLong(-1_000, 1_000)});
+        }
         int activeKeys = keys;
         for (int i = 0; i < EVENTS; i++)
         {
             if (i % 300 == 0)
             {
-                activeKeys = random.nextBoolean() ? keys : 1 + random.nextInt(Math.min(3, keys));
+                // After a crowd, quiet: a few keys only, so that most record numbers are left free.
+                activeKeys = random.nextBoolean() && !crowd ? keys : 1 + random.nextInt(Math.min(3, keys));
             }
             clock += random.nextInt(0, 3);
             long time = clock - random.nextLong(bound + 10);
@@ -86,7 +95,9 @@ class SlidingFiringOrderTest
             {
                 time -= random.nextLong(200); // a straggler: pulls a chain back, or is late
             }
-            events.add(new long[] {random.nextInt(activeKeys), time, random.nextLong(-1_000, 1_000)});
+            // After a crowd, the crowd's last keys: their records are the ones renumbering moves.
+            final int key = crowd ? keys - 1 - random.nextInt(activeKeys) : random.nextInt(activeKeys);
+            events.add(new long[] {key, time, random.nextLong(-1_000, 1_000)});
         }
         return events;
     }

@@ -183,6 +183,54 @@ public final class RecordArena implements AutoCloseable
     }
 
     /** Forgets every record, for a restore that allocates them again. */
+    /** Told where each live record moved by {@link #compact}, in number order. */
+    @FunctionalInterface
+    public interface RecordMoved
+    {
+        void moved(int from, int to);
+    }
+
+    /**
+     * Moves the live records down over the free numbers, keeping their order, so that a walk of every
+     * number handed out reads only live ones again: after a crowd of keys has come and gone, the numbers
+     * they held stay handed out (freed numbers are reused, not given back). The caller updates whatever
+     * holds record numbers as it is told of each move; the free list is then empty.
+     *
+     * @param isLive whether a number below {@link #recordLimit} holds a live record.
+     */
+    public void compact(final java.util.function.IntPredicate isLive, final RecordMoved moved)
+    {
+        int to = 0;
+        for (int from = 0; from < highWater; from++)
+        {
+            if (!isLive.test(from))
+            {
+                continue;
+            }
+            if (from != to)
+            {
+                buffer.putBytes(offset(to), buffer, offset(from), stride);
+                for (int column = 0; column < columns; column++)
+                {
+                    buffer.putBytes(cellOffset(to, column), buffer, cellOffset(from, column), cellBytes);
+                }
+                moved.moved(from, to);
+            }
+            to++;
+        }
+        // The numbers past the live ones are handed out zeroed again: clear what they held.
+        for (int record = to; record < highWater; record++)
+        {
+            buffer.setMemory(offset(record), stride, (byte)0);
+            for (int column = 0; column < columns; column++)
+            {
+                buffer.setMemory(cellOffset(record, column), cellBytes, (byte)0);
+            }
+        }
+        highWater = to;
+        freeCount = 0;
+    }
+
     public void clear()
     {
         memory.close();

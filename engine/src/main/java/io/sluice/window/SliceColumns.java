@@ -54,6 +54,8 @@ final class SliceColumns implements AutoCloseable
     private static final int RING_CELLS = 52;
     private static final int OVERFLOW_SLICES = 56;
     private static final int HEADER_BYTES = 64;
+    /** Below this many record numbers a walk of the freed ones costs too little to renumber. */
+    static final int MIN_RECORDS_TO_COMPACT = 1024;
 
     private final AccumulatorLayout layout;
     private final int ringSlices;
@@ -599,6 +601,29 @@ final class SliceColumns implements AutoCloseable
         cells.putInt(header + KEY_TAG, 0);
         records.freeRecord(record);
         return true;
+    }
+
+    /**
+     * Renumbers the records densely, in their order, once at most a quarter of the numbers a firing walk
+     * reads are live (and there are enough to matter): a walk of every record then costs what the live
+     * keys do, not what the most keys ever live at once did. Only the index holds record numbers.
+     *
+     * @return whether it did.
+     */
+    boolean compactIfSparse()
+    {
+        final int limit = records.recordLimit();
+        if (limit < MIN_RECORDS_TO_COMPACT || records.liveRecords() * 4 > limit)
+        {
+            return false;
+        }
+        records.compact(record -> keyTag(record) != 0, this::recordMoved);
+        return true;
+    }
+
+    private void recordMoved(final int from, final int to)
+    {
+        keys.aux(keys.find(keyId(to), 0, keyTag(to)), to);
     }
 
     /** @return {lowest, highest} slice the key holds (ring and overflow), or null when none. */

@@ -191,11 +191,8 @@ public final class SlidingWindowOperator implements WindowOperator
         }
         // Windows ending before the first open slice need nothing from the open slices: fired first, they
         // move the ring on, so that the slices closing now find their columns.
-        if (open.size() > 0)
-        {
-            fireDue(watermarkMs, grid.sliceStartOf(open.openFrom()));
-        }
-        boolean freed = open.advance(watermarkMs, handOverSlice);
+        boolean freed = open.size() > 0 && fireDue(watermarkMs, grid.sliceStartOf(open.openFrom()));
+        freed |= open.advance(watermarkMs, handOverSlice);
         freed |= fireDue(watermarkMs, Long.MAX_VALUE);
         freed |= retireDead(watermarkMs);
         final BucketTimerQueue timers = this.timers;
@@ -214,6 +211,8 @@ public final class SlidingWindowOperator implements WindowOperator
             store.shrinkIfSparse();
             open.shrinkIfSparse();
         }
+        // Whatever freed the records (a firing, a cleanup, an overflow slice's end): two counts to compare.
+        store.compactIfSparse();
     }
 
     /**

@@ -1,0 +1,210 @@
+package io.sluice.window;
+
+import io.sluice.Aggregates;
+import io.sluice.testing.SavedState;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The slice columns under the sliding operator: where a slice lives (ring or overflow, for its whole
+ * life), the firing walk's running totals, and the bookkeeping that frees keys and renumbers them.
+ */
+class SliceColumnsTest
+{
+    private static final int TAG = KeyTags.LONG;
+    private final AccumulatorLayout layout = new AccumulatorLayout(Aggregates.standard());
+    private final UnsafeBuffer merged = new UnsafeBuffer(new byte[layout.bytes()]);
+
+    @Test
+    void aSliceTheRingDoesNotCoverGoesToOverflowAndStaysThereAsTheRingComesOverIt()
+    {
+        try (SliceColumns store = new SliceColumns(layout, 4, 8))
+        {
+            store.placeRing(10); // covers 10..13
+            final int key = store.recordOrCreate(TAG, 7);
+            store.add(key, 11, 5);
+            store.add(key, 15, 3); // beyond the ring
+            assertEquals(1, store.liveRingCells());
+            assertEquals(1, store.overflowSlices());
+            assertTrue(store.hasOverflow(key));
+
+            store.clearRing(key, 10, 12);
+            store.moveLowTo(12); // now covers 12..15, so 15 too: it must still be found in overflow
+            store.add(key, 15, 4);
+            assertEquals(0, store.liveRingCells());
+            assertEquals(1, store.overflowSlices());
+            assertEquals(List.of(2L, 7L, 3L, 4L), merge(store, key, 15, 16));
+
+            store.clearOverflowBelow(16);
+            assertEquals(0, store.liveSlices());
+            assertEquals(0, store.liveKeys(), "the record goes with its last slice");
+        }
+    }
+
+    @Test
+    void theRingMovesUpOnlyOverEmptiedColumnsAndAnywhereOnlyWhileEmpty()
+    {
+        try (SliceColumns store = new SliceColumns(layout, 4, 8))
+        {
+            store.placeRing(0);
+            final int key = store.recordOrCreate(TAG, 1);
+            store.add(key, 1, 9);
+            assertThrows(IllegalStateException.class, () -> store.moveLowTo(2), "slice 1 is still live");
+            assertThrows(IllegalStateException.class, () -> store.placeRing(100), "the ring holds a cell");
+            store.moveLowTo(1);
+            assertEquals(1, store.low());
+            assertEquals(Long.MAX_VALUE, store.lowestSliceFrom(2));
+            assertEquals(1, store.lowestSliceFrom(Long.MIN_VALUE));
+            assertTrue(store.holdsAnyIn(0, 2));
+            assertFalse(store.holdsAnyIn(2, 5));
+        }
+    }
+
+    @Test
+    void theFiringWalkKeepsRunningTotalsUntilAFreedSliceHeldTheMinimumOrMaximum()
+    {
+        try (SliceColumns store = new SliceColumns(layout, 8, 8))
+        {
+            store.placeRing(0);
+            final int key = store.recordOrCreate(TAG, 3);
+            // Windows of 3 slices sliding by 1: slices 0, 1, 2 hold 5, 1 (the minimum), 4; slice 3 holds 2.
+            store.add(key, 0, 5);
+            store.add(key, 1, 1);
+            store.add(key, 2, 4);
+            store.add(key, 3, 2);
+
+            final List<List<Long>> windows = new ArrayList<>();
+            final SliceColumns.WindowTotals sink = (tag, id, count, sum, min, max) -> windows.add(List.of(id, count, sum, min, max));
+            store.fireWithRunningTotals(3, 4, 0, 3, 2, 1, sink);
+            store.moveLowTo(1);
+            assertEquals(List.of(3L, 3L, 10L, 1L, 5L), windows.get(0));
+            assertEquals(3, store.liveRingCells(), "slice 0 freed");
+
+            // Slice 0 held the maximum, so no running total was kept: window [1, 4) is summed afresh.
+            store.fireWithRunningTotals(4, 5, 1, 4, 3, 2, sink);
+            store.moveLowTo(2);
+            assertEquals(List.of(3L, 3L, 7L, 1L, 4L), windows.get(1));
+
+            // Slice 1 held the minimum: again afresh. Then slice 2 (4, neither) leaves a running total of slice 3.
+            store.add(key, 4, 3);
+            store.fireWithRunningTotals(5, 6, 2, 5, 4, 3, sink);
+            store.moveLowTo(3);
+            assertEquals(List.of(3L, 3L, 9L, 2L, 4L), windows.get(2));
+            store.add(key, 5, 6);
+            store.fireWithRunningTotals(6, 7, 3, 6, 5, 4, sink);
+            store.moveLowTo(4);
+            assertEquals(List.of(3L, 3L, 11L, 2L, 6L), windows.get(3));
+
+            // A running total must agree with a merge afresh of the same slices.
+            assertEquals(List.of(2L, 9L, 3L, 6L), merge(store, key, 4, 6));
+        }
+    }
+
+    @Test
+    void aRunningTotalIsUsedOnlyForTheWindowItNames()
+    {
+        try (SliceColumns store = new SliceColumns(layout, 8, 8))
+        {
+            store.placeRing(0);
+            final int key = store.recordOrCreate(TAG, 3);
+            store.add(key, 0, 1);
+            store.add(key, 1, 5);
+            store.add(key, 2, 9);
+            store.add(key, 1, 4); // slice 1: 5 and 4, neither the window's minimum (1) nor maximum (9)
+            final List<List<Long>> windows = new ArrayList<>();
+            final SliceColumns.WindowTotals sink = (tag, id, count, sum, min, max) -> windows.add(List.of(count, sum, min, max));
+            store.fireWithRunningTotals(3, 4, 0, 3, 2, 1, sink);
+            store.moveLowTo(1);
+            // Kept for window end 4 and slice 1 changes behind the walk's back: forgetting is the caller's job.
+            store.add(key, 1, 100);
+            store.forgetRunning(key);
+            store.add(key, 3, 2);
+            store.fireWithRunningTotals(4, 5, 1, 4, 3, 2, sink);
+            assertEquals(List.of(5L, 120L, 2L, 100L), windows.get(1));
+        }
+    }
+
+    @Test
+    void compactionRenumbersTheLiveRecordsInOrderAndKeepsTheirSlicesAndIndex()
+    {
+        try (SliceColumns store = new SliceColumns(layout, 4, 8))
+        {
+            store.placeRing(0);
+            final int keys = SliceColumns.MIN_RECORDS_TO_COMPACT * 2;
+            for (int key = 0; key < keys; key++)
+            {
+                store.add(store.recordOrCreate(TAG, key), key % 2, key);
+            }
+            // Free all but every tenth key: a tenth of the numbers stay live.
+            for (int key = 0; key < keys; key++)
+            {
+                if (key % 10 != 0)
+                {
+                    final int record = store.record(TAG, key);
+                    store.clearRing(record, 0, 4);
+                    assertTrue(store.releaseIfEmpty(record));
+                }
+            }
+            assertEquals(keys, store.recordLimit());
+            assertTrue(store.compactIfSparse());
+            assertEquals((keys + 9) / 10, store.recordLimit());
+            long previousKey = -1;
+            for (int record = 0; record < store.recordLimit(); record++)
+            {
+                assertTrue(store.keyId(record) > previousKey, "order kept");
+                previousKey = store.keyId(record);
+                assertEquals(record, store.record(TAG, previousKey), "the index follows the move");
+                assertEquals(List.of(1L, previousKey, previousKey, previousKey), merge(store, record, 0, 2));
+            }
+            assertFalse(store.compactIfSparse(), "dense now");
+            // A new key takes the next number, zeroed.
+            final int fresh = store.recordOrCreate(TAG, 1_000_000);
+            assertEquals(store.recordLimit() - 1, fresh);
+            assertEquals(List.of(0L, 0L, Long.MAX_VALUE, Long.MIN_VALUE), merge(store, fresh, 0, 4));
+        }
+    }
+
+    @Test
+    void aRestoredStoreRebuildsItsCountsAndCarriesOn()
+    {
+        try (SliceColumns store = new SliceColumns(layout, 4, 8); SliceColumns restored = new SliceColumns(layout, 4, 8))
+        {
+            store.placeRing(-2);
+            final int a = store.recordOrCreate(TAG, 1);
+            store.add(a, -2, 4);
+            store.add(a, 1, 6);
+            store.add(a, 9, 1); // overflow
+            final int b = store.recordOrCreate(TAG, 2);
+            store.add(b, -1, 3);
+
+            restored.restoreFrom(SavedState.readerOf(store::saveTo));
+            assertEquals(store.liveRingCells(), restored.liveRingCells());
+            assertEquals(1, restored.overflowSlices());
+            assertEquals(-2, restored.low());
+            assertTrue(restored.holdsAnyIn(-1, 0));
+            restored.clearRing(restored.record(TAG, 2), -2, 2);
+            assertTrue(restored.releaseIfEmpty(restored.record(TAG, 2)));
+            restored.clearRing(restored.record(TAG, 1), -2, 2);
+            assertFalse(restored.releaseIfEmpty(restored.record(TAG, 1)), "slice 9 is still in overflow");
+            restored.clearOverflowBelow(10);
+            assertEquals(0, restored.liveKeys());
+        }
+    }
+
+    /** count, sum, min, max of the key's slices [from, until). */
+    private List<Long> merge(final SliceColumns store, final int record, final long from, final long until)
+    {
+        layout.clear(merged, 0);
+        store.mergeInto(record, from, until, merged, 0);
+        return List.of(merged.getLong(AccumulatorLayout.COUNT_OFFSET), merged.getLong(AccumulatorLayout.SUM_OFFSET),
+            merged.getLong(AccumulatorLayout.MIN_OFFSET), merged.getLong(AccumulatorLayout.MAX_OFFSET));
+    }
+}
