@@ -8,8 +8,7 @@ import java.util.Arrays;
 
 /**
  * The grid indexes of windows waiting to fire, in firing order, with how many windows each holds and
- * whether those windows have timers of their own ("listed"). A tumbling window's index is its own; a
- * sliding window's is that of its first slice, and what waits there is a key's fire chain.
+ * whether those windows have timers of their own ("listed"): the tumbling windows' firing order.
  *
  * <pre>
  *   pending:  [index 41: 9 980 windows, unlisted] [index 42: 6 310, unlisted]      sorted by index = by end

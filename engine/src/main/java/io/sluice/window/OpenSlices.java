@@ -10,15 +10,15 @@ import java.util.Arrays;
 /**
  * The sliding-window slices the watermark has not passed yet, for the few slice indexes just ahead of
  * it: one accumulator per (key, slice) in an off-heap table, as a tumbling window keeps its windows.
- * Nearly every element lands here, in one probe of one table, where the slice store would take a probe
- * of its key index and then the key's ring cell. Once the watermark passes a slice's end, nothing in it
- * can change through this table again, and {@link #advance} hands it to the slice store, which keeps
+ * Nearly every element lands here, in one probe of one table, where the slice columns would take a probe
+ * of their key index and then the key's cell. Once the watermark passes a slice's end, nothing in it
+ * can change through this table again, and {@link #advance} hands it to the slice columns, which keep
  * it for the windows it belongs to.
  *
  * <pre>
  *   element ──► open slice (key, index) in [openFrom, openFrom + SPAN) ──► watermark passes its end
- *                                                                          ──► slice store
- *   any other slice ──────────────────────────────────────────────────────► slice store directly
+ *                                                                          ──► slice columns
+ *   any other slice ──────────────────────────────────────────────────────► slice columns directly
  * </pre>
  *
  * No window containing an open slice has fired: a window ends at a slice boundary, so the earliest one

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The open slices in front of the sliding operator's slice store: which slices they take, and that each
+ * The open slices in front of the sliding operator's slice columns: which slices they take, and that each
  * is handed over whole, once, when the watermark passes its end, and not before.
  */
 class OpenSlicesTest
