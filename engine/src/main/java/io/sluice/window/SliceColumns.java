@@ -17,6 +17,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   key index (OffHeapTable, 24-byte slots)      records (RecordArena)
  *   +-------+---+-----+---------+                header, per record: key id | running total's end | count
  *   | keyId | 0 | tag | record# |         ───►     | sum | min | max | key tag (0 once freed) | ring cells | overflow slices
+ *                                                  | slices holding the min | slices holding the max
  *   +-------+---+-----+---------+                column c: the cell of slice s, s mod R = c, for every record
  *
  *   ring: slice indexes [low, low + R), one column each; every other slice goes to the overflow table,
@@ -53,6 +54,9 @@ final class SliceColumns implements AutoCloseable
     private static final int KEY_TAG = 48;
     private static final int RING_CELLS = 52;
     private static final int OVERFLOW_SLICES = 56;
+    /** How many of the running total's slices hold its minimum, and its maximum (shorts: at most the ring's 256). */
+    private static final int RUN_MIN_HOLDERS = 60;
+    private static final int RUN_MAX_HOLDERS = 62;
     private static final int HEADER_BYTES = 64;
     /** Below this many record numbers a walk of the freed ones costs too little to renumber. */
     static final int MIN_RECORDS_TO_COMPACT = 1024;
@@ -357,23 +361,16 @@ final class SliceColumns implements AutoCloseable
 
 
 
-    void keepRunning(final int record, final long forEnd, final long count, final long sum, final long min, final long max)
-    {
-        final UnsafeBuffer cells = records.buffer();
-        final int header = records.offset(record);
-        cells.putLong(header + RUN_END, forEnd);
-        cells.putLong(header + RUN_COUNT, count);
-        cells.putLong(header + RUN_SUM, sum);
-        cells.putLong(header + RUN_MIN, min);
-        cells.putLong(header + RUN_MAX, max);
-    }
-
     // The built-in totals of one key's window as a firing sums them (from the running total, addToTotals), in fields
     // so that the cells' loads are independent of one another rather than chained through a buffer's stores.
     private long totalCount;
     private long totalSum;
     private long totalMin;
     private long totalMax;
+    // How many of the slices summed hold the minimum, and the maximum: a slice taken out that holds one
+    // leaves it known while another slice holds it too, which ties in the values make common.
+    private int minHolders;
+    private int maxHolders;
 
     void clearTotals()
     {
@@ -381,6 +378,8 @@ final class SliceColumns implements AutoCloseable
         totalSum = 0;
         totalMin = Long.MAX_VALUE;
         totalMax = Long.MIN_VALUE;
+        minHolders = 0;
+        maxHolders = 0;
     }
 
 
@@ -388,10 +387,6 @@ final class SliceColumns implements AutoCloseable
     void addToTotals(final int record, final long from, final long until)
     {
         final UnsafeBuffer cells = records.buffer();
-        long count = totalCount;
-        long sum = totalSum;
-        long min = totalMin;
-        long max = totalMax;
         for (long slice = from; slice < until; slice++)
         {
             UnsafeBuffer source = cells;
@@ -406,26 +401,28 @@ final class SliceColumns implements AutoCloseable
                 source = overflow.buffer();
                 offset = overflow.valueOffset(found);
             }
-            count += source.getLong(offset + AccumulatorLayout.COUNT_OFFSET);
-            sum += source.getLong(offset + AccumulatorLayout.SUM_OFFSET);
-            min = Math.min(min, source.getLong(offset + AccumulatorLayout.MIN_OFFSET));
-            max = Math.max(max, source.getLong(offset + AccumulatorLayout.MAX_OFFSET));
+            totalCount += source.getLong(offset + AccumulatorLayout.COUNT_OFFSET);
+            totalSum += source.getLong(offset + AccumulatorLayout.SUM_OFFSET);
+            final long min = source.getLong(offset + AccumulatorLayout.MIN_OFFSET);
+            if (min <= totalMin)
+            {
+                minHolders = min == totalMin ? minHolders + 1 : 1;
+                totalMin = min;
+            }
+            final long max = source.getLong(offset + AccumulatorLayout.MAX_OFFSET);
+            if (max >= totalMax)
+            {
+                maxHolders = max == totalMax ? maxHolders + 1 : 1;
+                totalMax = max;
+            }
         }
-        totalCount = count;
-        totalSum = sum;
-        totalMin = min;
-        totalMax = max;
     }
-
-
-
-
 
     /**
      * Takes the key's ring slices [from, until) out of the totals and frees them: count and sum exactly (long
-     * arithmetic wraps both ways alike), a minimum or maximum not at all.
+     * arithmetic wraps both ways alike), a minimum or maximum only while another slice holds it too.
      *
-     * @return false if a freed slice held the totals' minimum or maximum, which the totals then no longer know.
+     * @return false if a freed slice held the totals' last copy of the minimum or maximum, which the totals then no longer know.
      */
     boolean takeOutAndClear(final int record, final long from, final long until)
     {
@@ -439,8 +436,14 @@ final class SliceColumns implements AutoCloseable
             {
                 totalCount -= count;
                 totalSum -= cells.getLong(cell + AccumulatorLayout.SUM_OFFSET);
-                exact &= cells.getLong(cell + AccumulatorLayout.MIN_OFFSET) > totalMin &&
-                    cells.getLong(cell + AccumulatorLayout.MAX_OFFSET) < totalMax;
+                if (cells.getLong(cell + AccumulatorLayout.MIN_OFFSET) == totalMin)
+                {
+                    exact &= --minHolders > 0;
+                }
+                if (cells.getLong(cell + AccumulatorLayout.MAX_OFFSET) == totalMax)
+                {
+                    exact &= --maxHolders > 0;
+                }
                 clearLiveRingCell(record, slice, cell);
             }
         }
@@ -454,7 +457,15 @@ final class SliceColumns implements AutoCloseable
     /** Keeps the totals as the key's running total for the window ending at {@code forEnd}. */
     void keepTotalsAsRunning(final int record, final long forEnd)
     {
-        keepRunning(record, forEnd, totalCount, totalSum, totalMin, totalMax);
+        final UnsafeBuffer cells = records.buffer();
+        final int header = records.offset(record);
+        cells.putLong(header + RUN_END, forEnd);
+        cells.putLong(header + RUN_COUNT, totalCount);
+        cells.putLong(header + RUN_SUM, totalSum);
+        cells.putLong(header + RUN_MIN, totalMin);
+        cells.putLong(header + RUN_MAX, totalMax);
+        cells.putShort(header + RUN_MIN_HOLDERS, (short)minHolders);
+        cells.putShort(header + RUN_MAX_HOLDERS, (short)maxHolders);
     }
 
     /** A key's window, as a firing walk of the built-in aggregates sums it. */
@@ -478,7 +489,6 @@ final class SliceColumns implements AutoCloseable
         final long deadUntil, final WindowTotals sink)
     {
         final RecordArena records = this.records;
-        final boolean ringHoldsWindow = first >= low && until <= low + ringSlices;
         final long takeOutUntil = Math.min(deadUntil, until);
         final boolean keepsRunning = deadUntil < until;
         boolean freed = false;
@@ -492,12 +502,15 @@ final class SliceColumns implements AutoCloseable
                 continue;
             }
             final boolean overflowed = cells.getInt(header + OVERFLOW_SLICES) != 0;
-            if (ringHoldsWindow && !overflowed && cells.getLong(header + RUN_END) == windowEnd)
+            // A key without overflow slices holds nothing outside the ring, wherever the window lies.
+            if (!overflowed && cells.getLong(header + RUN_END) == windowEnd)
             {
                 totalCount = cells.getLong(header + RUN_COUNT);
                 totalSum = cells.getLong(header + RUN_SUM);
                 totalMin = cells.getLong(header + RUN_MIN);
                 totalMax = cells.getLong(header + RUN_MAX);
+                minHolders = cells.getShort(header + RUN_MIN_HOLDERS);
+                maxHolders = cells.getShort(header + RUN_MAX_HOLDERS);
                 addToTotals(record, newestFrom, until);
             }
             else

@@ -109,6 +109,40 @@ class SliceColumnsTest
     }
 
     @Test
+    void aFreedSliceSharingTheMinimumOrMaximumWithAnotherKeepsTheRunningTotal()
+    {
+        try (SliceColumns store = new SliceColumns(layout, 8, 8))
+        {
+            store.placeRing(0);
+            final int key = store.recordOrCreate(TAG, 3);
+            // Slices 0 and 1 both hold the minimum 1 and the maximum 9.
+            store.add(key, 0, 1);
+            store.add(key, 0, 9);
+            store.add(key, 1, 9);
+            store.add(key, 1, 1);
+            store.add(key, 2, 5);
+            final List<List<Long>> windows = new ArrayList<>();
+            final SliceColumns.WindowTotals sink = (tag, id, count, sum, min, max) -> windows.add(List.of(count, sum, min, max));
+            store.fireWithRunningTotals(3, 4, 0, 3, 2, 1, sink);
+            store.moveLowTo(1);
+            assertEquals(List.of(5L, 25L, 1L, 9L), windows.get(0));
+
+            // The running total holds slices 1 and 2 with both extremes still known. Changed behind its back
+            // (what forgetRunning exists for), slice 1 shows whether the next firing used it: it must have.
+            store.add(key, 1, 100);
+            store.add(key, 3, 2);
+            store.fireWithRunningTotals(4, 5, 1, 4, 3, 2, sink);
+            store.moveLowTo(2);
+            assertEquals(List.of(4L, 17L, 1L, 9L), windows.get(1), "from the running total, without slice 1's 100");
+
+            // Slice 1 now leaves holding the last copy of the minimum (and, read afresh, 100): merged afresh next.
+            store.add(key, 4, 3);
+            store.fireWithRunningTotals(5, 6, 2, 5, 4, 3, sink);
+            assertEquals(List.of(3L, 10L, 2L, 5L), windows.get(2));
+        }
+    }
+
+    @Test
     void aRunningTotalIsUsedOnlyForTheWindowItNames()
     {
         try (SliceColumns store = new SliceColumns(layout, 8, 8))
