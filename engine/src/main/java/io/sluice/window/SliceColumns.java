@@ -116,12 +116,6 @@ final class SliceColumns implements AutoCloseable
         return distance >= 0 && distance < ringSlices;
     }
 
-    /** Live ring cells in the slice's column, 0 if the ring does not cover it. */
-    int cellsIn(final long slice)
-    {
-        return inRing(slice) ? columnCells[(int)slice & ringMask] : 0;
-    }
-
     int liveRingCells()
     {
         return ringCells;

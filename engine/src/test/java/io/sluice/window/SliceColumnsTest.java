@@ -73,35 +73,29 @@ class SliceColumnsTest
     {
         try (SliceColumns store = new SliceColumns(layout, 8, 8))
         {
-            store.placeRing(0);
-            final int key = store.recordOrCreate(TAG, 3);
             // Windows of 3 slices sliding by 1: slices 0, 1, 2 hold 5, 1 (the minimum), 4; slice 3 holds 2.
-            store.add(key, 0, 5);
-            store.add(key, 1, 1);
-            store.add(key, 2, 4);
-            store.add(key, 3, 2);
-
+            final int key = keyHolding(store, new long[][] {{0, 5}, {1, 1}, {2, 4}, {3, 2}});
             final List<List<Long>> windows = new ArrayList<>();
-            final SliceColumns.WindowTotals sink = (tag, id, count, sum, min, max) -> windows.add(List.of(id, count, sum, min, max));
+            final SliceColumns.WindowTotals sink = collectInto(windows);
             store.fireWithRunningTotals(3, 4, 0, 3, 2, 1, sink);
             store.moveLowTo(1);
-            assertEquals(List.of(3L, 3L, 10L, 1L, 5L), windows.get(0));
+            assertEquals(List.of(3L, 10L, 1L, 5L), windows.get(0));
             assertEquals(3, store.liveRingCells(), "slice 0 freed");
 
             // Slice 0 held the maximum, so no running total was kept: window [1, 4) is summed afresh.
             store.fireWithRunningTotals(4, 5, 1, 4, 3, 2, sink);
             store.moveLowTo(2);
-            assertEquals(List.of(3L, 3L, 7L, 1L, 4L), windows.get(1));
+            assertEquals(List.of(3L, 7L, 1L, 4L), windows.get(1));
 
             // Slice 1 held the minimum: again afresh. Then slice 2 (4, neither) leaves a running total of slice 3.
             store.add(key, 4, 3);
             store.fireWithRunningTotals(5, 6, 2, 5, 4, 3, sink);
             store.moveLowTo(3);
-            assertEquals(List.of(3L, 3L, 9L, 2L, 4L), windows.get(2));
+            assertEquals(List.of(3L, 9L, 2L, 4L), windows.get(2));
             store.add(key, 5, 6);
             store.fireWithRunningTotals(6, 7, 3, 6, 5, 4, sink);
             store.moveLowTo(4);
-            assertEquals(List.of(3L, 3L, 11L, 2L, 6L), windows.get(3));
+            assertEquals(List.of(3L, 11L, 2L, 6L), windows.get(3));
 
             // A running total must agree with a merge afresh of the same slices.
             assertEquals(List.of(2L, 9L, 3L, 6L), merge(store, key, 4, 6));
@@ -113,16 +107,10 @@ class SliceColumnsTest
     {
         try (SliceColumns store = new SliceColumns(layout, 8, 8))
         {
-            store.placeRing(0);
-            final int key = store.recordOrCreate(TAG, 3);
             // Slices 0 and 1 both hold the minimum 1 and the maximum 9.
-            store.add(key, 0, 1);
-            store.add(key, 0, 9);
-            store.add(key, 1, 9);
-            store.add(key, 1, 1);
-            store.add(key, 2, 5);
+            final int key = keyHolding(store, new long[][] {{0, 1}, {0, 9}, {1, 9}, {1, 1}, {2, 5}});
             final List<List<Long>> windows = new ArrayList<>();
-            final SliceColumns.WindowTotals sink = (tag, id, count, sum, min, max) -> windows.add(List.of(count, sum, min, max));
+            final SliceColumns.WindowTotals sink = collectInto(windows);
             store.fireWithRunningTotals(3, 4, 0, 3, 2, 1, sink);
             store.moveLowTo(1);
             assertEquals(List.of(5L, 25L, 1L, 9L), windows.get(0));
@@ -147,14 +135,10 @@ class SliceColumnsTest
     {
         try (SliceColumns store = new SliceColumns(layout, 8, 8))
         {
-            store.placeRing(0);
-            final int key = store.recordOrCreate(TAG, 3);
-            store.add(key, 0, 1);
-            store.add(key, 1, 5);
-            store.add(key, 2, 9);
-            store.add(key, 1, 4); // slice 1: 5 and 4, neither the window's minimum (1) nor maximum (9)
+            // Slice 1 holds 5 and 4, neither the window's minimum (1) nor maximum (9).
+            final int key = keyHolding(store, new long[][] {{0, 1}, {1, 5}, {2, 9}, {1, 4}});
             final List<List<Long>> windows = new ArrayList<>();
-            final SliceColumns.WindowTotals sink = (tag, id, count, sum, min, max) -> windows.add(List.of(count, sum, min, max));
+            final SliceColumns.WindowTotals sink = collectInto(windows);
             store.fireWithRunningTotals(3, 4, 0, 3, 2, 1, sink);
             store.moveLowTo(1);
             // Kept for window end 4 and slice 1 changes behind the walk's back: forgetting is the caller's job.
@@ -231,6 +215,24 @@ class SliceColumnsTest
             restored.clearOverflowBelow(10);
             assertEquals(0, restored.liveKeys());
         }
+    }
+
+    /** Places the ring at slice 0 and gives key 3 the {slice, value} pairs, in order. @return its record. */
+    private static int keyHolding(final SliceColumns store, final long[][] sliceValues)
+    {
+        store.placeRing(0);
+        final int key = store.recordOrCreate(TAG, 3);
+        for (final long[] sliceValue : sliceValues)
+        {
+            store.add(key, sliceValue[0], sliceValue[1]);
+        }
+        return key;
+    }
+
+    /** A firing walk's windows, as count, sum, min, max. */
+    private static SliceColumns.WindowTotals collectInto(final List<List<Long>> windows)
+    {
+        return (keyTag, keyId, count, sum, min, max) -> windows.add(List.of(count, sum, min, max));
     }
 
     /** count, sum, min, max of the key's slices [from, until). */
