@@ -3,6 +3,8 @@ package io.sluice.state;
 import org.agrona.BitUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.function.IntPredicate;
+
 /**
  * Off-heap records addressed by number, for state too wide to sit inside a hash table's slots: the table
  * holds the key and the record's number, so probing stays within a few compact cache lines. Each record
@@ -198,7 +200,7 @@ public final class RecordArena implements AutoCloseable
      *
      * @param isLive whether a number below {@link #recordLimit} holds a live record.
      */
-    public void compact(final java.util.function.IntPredicate isLive, final RecordMoved moved)
+    public void compact(final IntPredicate isLive, final RecordMoved moved)
     {
         int to = 0;
         for (int from = 0; from < highWater; from++)

@@ -70,7 +70,10 @@ final class SliceColumns implements AutoCloseable
     /** Live cells per ring column: how a firing or a cleanup knows a column is empty without reading it. */
     private final int[] columnCells;
     private long low;
+    /** Live ring cells in all: the sum of {@link #columnCells}, kept so that a hand-over need not add them up. */
     private int ringCells;
+    // The cell the last findLive or locate found or made, in the buffer it returned; count 0 when just made.
+    private int located;
     private final OffHeapTable.EntryVisitor dropOverflowSlice = this::dropOverflowSlice;
 
     /**
@@ -274,39 +277,23 @@ final class SliceColumns implements AutoCloseable
         }
     }
 
-    // The cell the last locate found or made, in the buffer it returned; count 0 when just made.
-    private int located;
-
     /** Finds or makes the key's cell for the slice: in the ring if it covers it and the slice is not already in overflow. */
     private UnsafeBuffer locate(final int record, final long slice)
     {
+        final UnsafeBuffer live = findLive(record, slice);
+        if (live != null)
+        {
+            return live;
+        }
         final UnsafeBuffer cells = records.buffer();
         final int header = records.offset(record);
         if (inRing(slice))
         {
-            final int cell = records.cellOffset(record, (int)slice & ringMask);
-            if (cells.getLong(cell + AccumulatorLayout.COUNT_OFFSET) != 0)
-            {
-                located = cell;
-                return cells;
-            }
-            final int found = overflowEntry(record, slice);
-            if (found != OffHeapTable.NOT_FOUND)
-            {
-                located = overflow.valueOffset(found);
-                return overflow.buffer();
-            }
             cells.putInt(header + RING_CELLS, cells.getInt(header + RING_CELLS) + 1);
             columnCells[(int)slice & ringMask]++;
             ringCells++;
-            located = cell;
+            located = records.cellOffset(record, (int)slice & ringMask);
             return cells; // count 0: the caller fills it
-        }
-        final int found = overflowEntry(record, slice);
-        if (found != OffHeapTable.NOT_FOUND)
-        {
-            located = overflow.valueOffset(found);
-            return overflow.buffer();
         }
         final int created = overflow.insert(cells.getLong(header + KEY_ID), slice, cells.getInt(header + KEY_TAG));
         overflow.buffer().putLong(overflow.valueOffset(created) + AccumulatorLayout.COUNT_OFFSET, 0);
@@ -315,25 +302,28 @@ final class SliceColumns implements AutoCloseable
         return overflow.buffer();
     }
 
-    /** Merges the key's slice into the target if the key holds it. @return whether it does. */
-    boolean mergeSliceInto(final int record, final long slice, final MutableDirectBuffer target, final int targetOffset)
+    /**
+     * The key's live cell for the slice, in the ring or, for a slice that started outside it, in the
+     * overflow table: the buffer, with the offset in {@link #located}; null if the key holds no such slice.
+     */
+    private UnsafeBuffer findLive(final int record, final long slice)
     {
         if (inRing(slice))
         {
             final int cell = records.cellOffset(record, (int)slice & ringMask);
             if (records.buffer().getLong(cell + AccumulatorLayout.COUNT_OFFSET) != 0)
             {
-                layout.merge(target, targetOffset, records.buffer(), cell);
-                return true;
+                located = cell;
+                return records.buffer();
             }
         }
         final int found = overflowEntry(record, slice);
-        if (found != OffHeapTable.NOT_FOUND)
+        if (found == OffHeapTable.NOT_FOUND)
         {
-            layout.merge(target, targetOffset, overflow.buffer(), overflow.valueOffset(found));
-            return true;
+            return null;
         }
-        return false;
+        located = overflow.valueOffset(found);
+        return overflow.buffer();
     }
 
     /** Merges the key's slices [from, until) into the target. @return whether it holds any of them. */
@@ -342,18 +332,15 @@ final class SliceColumns implements AutoCloseable
         boolean any = false;
         for (long slice = from; slice < until; slice++)
         {
-            any |= mergeSliceInto(record, slice, target, targetOffset);
+            final UnsafeBuffer source = findLive(record, slice);
+            if (source != null)
+            {
+                layout.merge(target, targetOffset, source, located);
+                any = true;
+            }
         }
         return any;
     }
-
-
-
-
-
-
-
-
 
     // The built-in totals of one key's window as a firing sums them (from the running total, addToTotals), in fields
     // so that the cells' loads are independent of one another rather than chained through a buffer's stores.
@@ -376,25 +363,17 @@ final class SliceColumns implements AutoCloseable
         maxHolders = 0;
     }
 
-
     /** Adds the built-in blocks of the key's slices [from, until), ring or overflow, to the totals. */
     void addToTotals(final int record, final long from, final long until)
     {
-        final UnsafeBuffer cells = records.buffer();
         for (long slice = from; slice < until; slice++)
         {
-            UnsafeBuffer source = cells;
-            int offset = inRing(slice) ? records.cellOffset(record, (int)slice & ringMask) : -1;
-            if (offset < 0 || cells.getLong(offset + AccumulatorLayout.COUNT_OFFSET) == 0)
+            final UnsafeBuffer source = findLive(record, slice);
+            if (source == null)
             {
-                final int found = overflowEntry(record, slice);
-                if (found == OffHeapTable.NOT_FOUND)
-                {
-                    continue;
-                }
-                source = overflow.buffer();
-                offset = overflow.valueOffset(found);
+                continue;
             }
+            final int offset = located;
             totalCount += source.getLong(offset + AccumulatorLayout.COUNT_OFFSET);
             totalSum += source.getLong(offset + AccumulatorLayout.SUM_OFFSET);
             final long min = source.getLong(offset + AccumulatorLayout.MIN_OFFSET);
@@ -470,7 +449,7 @@ final class SliceColumns implements AutoCloseable
 
     /**
      * Fires one window end of the built-in aggregates without lateness, for every key, in record number
-     * order: each key's window [first, until) from its running total if that is for this end (plus the
+     * order (without lateness the slices before {@code deadUntil}, the next window's first, are dead): each key's window [first, until) from its running total if that is for this end (plus the
      * slices from {@code newestFrom}), else summed afresh; then the slices before {@code deadUntil} taken
      * back out and freed, and what is left kept as the running total for {@code nextEnd}, unless a slice
      * taken out held the minimum or maximum (which cannot be taken back out) or the key has overflow
@@ -483,12 +462,13 @@ final class SliceColumns implements AutoCloseable
         final long deadUntil, final WindowTotals sink)
     {
         final RecordArena records = this.records;
+        final UnsafeBuffer cells = records.buffer(); // the same buffer throughout: a walk makes no record
+        // Slices of a gap between windows (slide > size) are never made, so none lies in [until, deadUntil).
         final long takeOutUntil = Math.min(deadUntil, until);
         final boolean keepsRunning = deadUntil < until;
         boolean freed = false;
         for (int record = 0, limit = records.recordLimit(); record < limit; record++)
         {
-            final UnsafeBuffer cells = records.buffer();
             final int header = records.offset(record);
             final int keyTag = cells.getInt(header + KEY_TAG);
             if (keyTag == 0)
@@ -525,11 +505,7 @@ final class SliceColumns implements AutoCloseable
             {
                 cells.putLong(header + RUN_END, NO_END);
             }
-            if (deadUntil > first)
-            {
-                clearRing(record, until, deadUntil); // a gap between windows holds nothing, but the ring may cover it
-                freed |= releaseIfEmpty(record);
-            }
+            freed |= releaseIfEmpty(record);
         }
         return freed;
     }
@@ -547,23 +523,32 @@ final class SliceColumns implements AutoCloseable
     void clearRing(final int record, final long from, final long until)
     {
         final UnsafeBuffer cells = records.buffer();
-        int cleared = 0;
         for (long slice = Math.max(from, low), end = Math.min(until, low + ringSlices); slice < end; slice++)
         {
             final int cell = records.cellOffset(record, (int)slice & ringMask);
             if (cells.getLong(cell + AccumulatorLayout.COUNT_OFFSET) != 0)
             {
-                cells.putLong(cell + AccumulatorLayout.COUNT_OFFSET, 0);
-                columnCells[(int)slice & ringMask]--;
-                cleared++;
+                clearLiveRingCell(record, slice, cell);
             }
         }
-        if (cleared != 0)
+    }
+
+    /**
+     * Frees every key's ring cells of slices [from, until), and the records left empty: what a cleanup
+     * walk of slices past their lateness does. @return whether a record was freed.
+     */
+    boolean clearRingOfAll(final long from, final long until)
+    {
+        boolean freed = false;
+        for (int record = 0, limit = records.recordLimit(); record < limit; record++)
         {
-            final int at = records.offset(record) + RING_CELLS;
-            cells.putInt(at, cells.getInt(at) - cleared);
-            ringCells -= cleared;
+            if (keyTag(record) != 0)
+            {
+                clearRing(record, from, until);
+                freed |= releaseIfEmpty(record);
+            }
         }
+        return freed;
     }
 
     /** Frees the cell at a ring offset the caller has read as live, for the slice given. */

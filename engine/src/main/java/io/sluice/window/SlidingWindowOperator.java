@@ -231,6 +231,7 @@ public final class SlidingWindowOperator implements WindowOperator
             {
                 return freed;
             }
+            final long firstNotDue = firstEndNotLate(watermarkMs, 0);
             final long first = end == UNPLACED ? Long.MIN_VALUE : grid.firstSliceOfWindow(end);
             if (end != UNPLACED && store.holdsAnyIn(first, first + grid.slicesPerWindow))
             {
@@ -243,11 +244,10 @@ public final class SlidingWindowOperator implements WindowOperator
             if (lowest == Long.MAX_VALUE)
             {
                 // Nothing held at all: an element ahead of the watermark can only be in windows after it.
-                nextFireEnd = watermarkMs == Long.MAX_VALUE ? UNPLACED : firstEndAtOrAfter(watermarkMs + 2);
+                nextFireEnd = firstNotDue == Long.MAX_VALUE ? UNPLACED : firstNotDue;
                 return freed;
             }
             // No further than the first end not due: an element ahead of the watermark may yet fill the ends between.
-            final long firstNotDue = watermarkMs == Long.MAX_VALUE ? Long.MAX_VALUE : firstEndAtOrAfter(watermarkMs + 2);
             final long next = Math.min(grid.firstWindowEnd(grid.sliceStartOf(lowest)), firstNotDue);
             nextFireEnd = end == UNPLACED ? next : Math.max(end + grid.slideMs, next);
         }
@@ -312,29 +312,18 @@ public final class SlidingWindowOperator implements WindowOperator
      */
     private boolean retireDead(final long watermarkMs)
     {
-        long neededEnd = watermarkMs == Long.MAX_VALUE ? Long.MAX_VALUE : firstEndAtOrAfter(watermarkMs + 2 - latenessMs);
+        long neededEnd = firstEndNotLate(watermarkMs, latenessMs);
         if (nextFireEnd != UNPLACED)
         {
             neededEnd = Math.min(neededEnd, nextFireEnd);
         }
         final long newLow = neededEnd == Long.MAX_VALUE ? Long.MAX_VALUE : grid.firstSliceOfWindow(neededEnd);
         final long low = store.low();
-        if (newLow <= low && (store.overflowSlices() == 0 || store.lowestSliceFrom(Long.MIN_VALUE) >= newLow))
+        if (newLow <= low && store.overflowSlices() == 0)
         {
             return false;
         }
-        boolean freed = false;
-        if (newLow > low && store.holdsAnyIn(low, newLow))
-        {
-            for (int record = 0, limit = store.recordLimit(); record < limit; record++)
-            {
-                if (store.keyTag(record) != 0)
-                {
-                    store.clearRing(record, low, newLow);
-                    freed |= store.releaseIfEmpty(record);
-                }
-            }
-        }
+        boolean freed = newLow > low && store.holdsAnyIn(low, newLow) && store.clearRingOfAll(low, newLow);
         final int overflowBefore = store.overflowSlices();
         store.clearOverflowBelow(newLow);
         freed |= store.overflowSlices() != overflowBefore;
@@ -345,9 +334,17 @@ public final class SlidingWindowOperator implements WindowOperator
         return freed;
     }
 
-    /** The first window end at or after this time. */
-    private long firstEndAtOrAfter(final long timeMs)
+    /**
+     * The first window end that is not late with this lateness ({@code end - 1 + lateness > watermark};
+     * lateness 0: the first end not due), or Long.MAX_VALUE at the end of input, when every end is.
+     */
+    private long firstEndNotLate(final long watermarkMs, final long lateMs)
     {
+        if (watermarkMs == Long.MAX_VALUE)
+        {
+            return Long.MAX_VALUE;
+        }
+        final long timeMs = watermarkMs + 2 - lateMs;
         return timeMs + Math.floorMod(grid.offsetMs + grid.sizeMs - timeMs, grid.slideMs);
     }
 
