@@ -16,8 +16,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <pre>
  *   key index (OffHeapTable, 24-byte slots)      records (RecordArena)
  *   +-------+---+-----+---------+                header, per record: key id | running total's end | count
- *   | keyId | 0 | tag | record# |         ───►     | sum | min | max | key tag (0 once freed) | ring cells | overflow slices
- *                                                  | slices holding the min | slices holding the max
+ *   | keyId | 0 | tag | record# |         ───►     | sum | front's min | front's max | key tag (0 once freed)
+ *                                                  | ring cells | overflow slices | back slices
  *   +-------+---+-----+---------+                column c: the cell of slice s, s mod R = c, for every record
  *
  *   ring: slice indexes [low, low + R), one column each; every other slice goes to the overflow table,
@@ -31,9 +31,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * accumulator counts, and a live slice holds at least one element). The ring's low end only moves up,
  * over columns the operator has emptied ({@link #moveLowTo}), or anywhere while no ring cell is live.
  *
- * <p>The running total in the header belongs to the operator's firing walk ({@link SlidingWindowOperator}):
+ * <p>The running total in the header belongs to the operator's firing walk ({@link #fireWithRunningTotals}):
  * the built-in aggregates of the slices the next window shares with the one fired, valid only for the
- * window end it names. Methods taking a {@code record} take the number {@link #record} or
+ * window end it names; the minimum and maximum of its older slices live in their cells. Methods taking a {@code record} take the number {@link #record} or
  * {@link #recordOrCreate} gave, valid until the record is freed.
  */
 final class SliceColumns implements AutoCloseable
@@ -43,20 +43,20 @@ final class SliceColumns implements AutoCloseable
     /** No window: a running total naming it is never valid. */
     static final long NO_END = Long.MIN_VALUE;
     // A new section number for each change of the layout, so that an older checkpoint is refused.
-    private static final int SECTION = 0x511C0C01;
+    private static final int SECTION = 0x511C0C02;
 
     private static final int KEY_ID = 0;
     private static final int RUN_END = 8;
     private static final int RUN_COUNT = 16;
     private static final int RUN_SUM = 24;
-    private static final int RUN_MIN = 32;
-    private static final int RUN_MAX = 40;
+    /** The minimum and maximum of the running total's front: its slices after the back ones. */
+    private static final int FRONT_MIN = 32;
+    private static final int FRONT_MAX = 40;
     private static final int KEY_TAG = 48;
     private static final int RING_CELLS = 52;
     private static final int OVERFLOW_SLICES = 56;
-    /** How many of the running total's slices hold its minimum, and its maximum (shorts: at most the ring's 256). */
-    private static final int RUN_MIN_HOLDERS = 60;
-    private static final int RUN_MAX_HOLDERS = 62;
+    /** How many of the running total's slices, from its first, are back slices (see fireWithRunningTotals). */
+    private static final int BACK_SLICES = 60;
     private static final int HEADER_BYTES = 64;
     /** Below this many record numbers a walk of the freed ones costs too little to renumber. */
     static final int MIN_RECORDS_TO_COMPACT = 1024;
@@ -342,103 +342,81 @@ final class SliceColumns implements AutoCloseable
         return any;
     }
 
-    // The built-in totals of one key's window as a firing sums them (from the running total, addToTotals), in fields
-    // so that the cells' loads are independent of one another rather than chained through a buffer's stores.
+    // The built-in totals of one key's window as a firing sums them, in fields so that the cells' loads are
+    // independent of one another rather than chained through a buffer's stores.
     private long totalCount;
     private long totalSum;
     private long totalMin;
     private long totalMax;
-    // How many of the slices summed hold the minimum, and the maximum: a slice taken out that holds one
-    // leaves it known while another slice holds it too, which ties in the values make common.
-    private int minHolders;
-    private int maxHolders;
 
-    void clearTotals()
+    private void clearTotals()
     {
         totalCount = 0;
         totalSum = 0;
         totalMin = Long.MAX_VALUE;
         totalMax = Long.MIN_VALUE;
-        minHolders = 0;
-        maxHolders = 0;
     }
 
-    /** Adds the built-in blocks of the key's slices [from, until), ring or overflow, to the totals. */
-    void addToTotals(final int record, final long from, final long until)
+    /** Adds the built-in blocks of the key's live slices [from, until), ring or overflow, to the totals. */
+    private void addToTotals(final int record, final long from, final long until)
     {
         for (long slice = from; slice < until; slice++)
         {
             final UnsafeBuffer source = findLive(record, slice);
-            if (source == null)
+            if (source != null)
             {
-                continue;
-            }
-            final int offset = located;
-            totalCount += source.getLong(offset + AccumulatorLayout.COUNT_OFFSET);
-            totalSum += source.getLong(offset + AccumulatorLayout.SUM_OFFSET);
-            final long min = source.getLong(offset + AccumulatorLayout.MIN_OFFSET);
-            if (min <= totalMin)
-            {
-                minHolders = min == totalMin ? minHolders + 1 : 1;
-                totalMin = min;
-            }
-            final long max = source.getLong(offset + AccumulatorLayout.MAX_OFFSET);
-            if (max >= totalMax)
-            {
-                maxHolders = max == totalMax ? maxHolders + 1 : 1;
-                totalMax = max;
+                addCellToTotals(source, located);
             }
         }
     }
 
-    /**
-     * Takes the key's ring slices [from, until) out of the totals and frees them: count and sum exactly (long
-     * arithmetic wraps both ways alike), a minimum or maximum only while another slice holds it too.
-     *
-     * @return false if a freed slice held the totals' last copy of the minimum or maximum, which the totals then no longer know.
-     */
-    boolean takeOutAndClear(final int record, final long from, final long until)
+    private void addCellToTotals(final DirectBuffer source, final int offset)
+    {
+        totalCount += source.getLong(offset + AccumulatorLayout.COUNT_OFFSET);
+        totalSum += source.getLong(offset + AccumulatorLayout.SUM_OFFSET);
+        totalMin = Math.min(totalMin, source.getLong(offset + AccumulatorLayout.MIN_OFFSET));
+        totalMax = Math.max(totalMax, source.getLong(offset + AccumulatorLayout.MAX_OFFSET));
+    }
+
+    /** Takes the count and sum of the key's ring slices [from, until) out of the totals and frees them. */
+    private void takeOutAndClear(final int record, final long from, final long until)
     {
         final UnsafeBuffer cells = records.buffer();
-        boolean exact = true;
         for (long slice = Math.max(from, low), end = Math.min(until, low + ringSlices); slice < end; slice++)
         {
             final int cell = records.cellOffset(record, (int)slice & ringMask);
             final long count = cells.getLong(cell + AccumulatorLayout.COUNT_OFFSET);
             if (count != 0)
             {
-                totalCount -= count;
+                totalCount -= count; // long arithmetic wraps both ways alike: exact whatever the sums
                 totalSum -= cells.getLong(cell + AccumulatorLayout.SUM_OFFSET);
-                if (cells.getLong(cell + AccumulatorLayout.MIN_OFFSET) == totalMin)
-                {
-                    exact &= --minHolders > 0;
-                }
-                if (cells.getLong(cell + AccumulatorLayout.MAX_OFFSET) == totalMax)
-                {
-                    exact &= --maxHolders > 0;
-                }
                 clearLiveRingCell(record, slice, cell);
             }
         }
-        if (totalCount == 0)
-        {
-            clearTotals();
-        }
-        return exact;
     }
 
-    /** Keeps the totals as the key's running total for the window ending at {@code forEnd}. */
-    void keepTotalsAsRunning(final int record, final long forEnd)
+    /**
+     * Makes the key's ring slices [from, until) the back of its running total: each cell's minimum and maximum
+     * become those of its slice and every later one in the range, in one pass from the newest down. Free
+     * cells get them too, since the back's first may be one. Merging a later window's cells stays exact:
+     * a back cell's extremes are those of slices all within any window that contains the cell.
+     */
+    private void makeBack(final int record, final long from, final long until)
     {
         final UnsafeBuffer cells = records.buffer();
-        final int header = records.offset(record);
-        cells.putLong(header + RUN_END, forEnd);
-        cells.putLong(header + RUN_COUNT, totalCount);
-        cells.putLong(header + RUN_SUM, totalSum);
-        cells.putLong(header + RUN_MIN, totalMin);
-        cells.putLong(header + RUN_MAX, totalMax);
-        cells.putShort(header + RUN_MIN_HOLDERS, (short)minHolders);
-        cells.putShort(header + RUN_MAX_HOLDERS, (short)maxHolders);
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (long slice = until - 1; slice >= from; slice--)
+        {
+            final int cell = records.cellOffset(record, (int)slice & ringMask);
+            if (cells.getLong(cell + AccumulatorLayout.COUNT_OFFSET) != 0)
+            {
+                min = Math.min(min, cells.getLong(cell + AccumulatorLayout.MIN_OFFSET));
+                max = Math.max(max, cells.getLong(cell + AccumulatorLayout.MAX_OFFSET));
+            }
+            cells.putLong(cell + AccumulatorLayout.MIN_OFFSET, min);
+            cells.putLong(cell + AccumulatorLayout.MAX_OFFSET, max);
+        }
     }
 
     /** A key's window, as a firing walk of the built-in aggregates sums it. */
@@ -449,23 +427,37 @@ final class SliceColumns implements AutoCloseable
 
     /**
      * Fires one window end of the built-in aggregates without lateness, for every key, in record number
-     * order (without lateness the slices before {@code deadUntil}, the next window's first, are dead): each key's window [first, until) from its running total if that is for this end (plus the
-     * slices from {@code newestFrom}), else summed afresh; then the slices before {@code deadUntil} taken
-     * back out and freed, and what is left kept as the running total for {@code nextEnd}, unless a slice
-     * taken out held the minimum or maximum (which cannot be taken back out) or the key has overflow
-     * slices. One loop over the headers and the columns it needs, read forward: the firing's whole cost.
+     * order: each key's window [first, until) summed, emitted, its slices before {@code deadUntil} (the next
+     * window's first) freed, and the rest kept as the key's running total for {@code nextEnd}. One loop over
+     * the headers and the columns it needs, read forward: the firing's whole cost.
+     *
+     * <p>The running total sums a slide's newest slices into what the last firing kept, and takes the oldest
+     * back out: exactly, for count and sum. For the minimum and maximum it keeps two stacks, as sliding-window
+     * aggregation does: the older slices, the back, carry in their own cells the extremes of themselves and
+     * every back slice after them ({@link #makeBack}); the newer ones, the front, are summed into
+     * {@code FRONT_MIN}/{@code FRONT_MAX} as they join. A window's extremes are its first cell's and the
+     * front's, and a slice leaving from the back takes nothing with it. When the back holds less than a
+     * slide, the slices the next window keeps become the new back. So a slice is read about twice in its
+     * life, however long the window, and ties need no counting.
+     *
+     * <p>A key's running total is used only for the end it names, without overflow slices, and while the
+     * ring covers the window; otherwise the window is summed afresh and a new back made. Windows shorter
+     * than two slides keep none (the back would not outlast a slide).
      *
      * @return whether a record was freed.
      */
     boolean fireWithRunningTotals(
-        final long windowEnd, final long nextEnd, final long first, final long until, final long newestFrom,
-        final long deadUntil, final WindowTotals sink)
+        final long windowEnd, final long nextEnd, final long first, final long until, final long deadUntil,
+        final WindowTotals sink)
     {
         final RecordArena records = this.records;
         final UnsafeBuffer cells = records.buffer(); // the same buffer throughout: a walk makes no record
+        final long slide = deadUntil - first;
+        final boolean keepsRunning = slide > 0 && 2 * slide <= until - first && inRing(first) && inRing(until - 1);
+        final long newestFrom = until - slide;
         // Slices of a gap between windows (slide > size) are never made, so none lies in [until, deadUntil).
         final long takeOutUntil = Math.min(deadUntil, until);
-        final boolean keepsRunning = deadUntil < until;
+        final int firstColumn = (int)first & ringMask;
         boolean freed = false;
         for (int record = 0, limit = records.recordLimit(); record < limit; record++)
         {
@@ -475,17 +467,31 @@ final class SliceColumns implements AutoCloseable
             {
                 continue;
             }
-            final boolean overflowed = cells.getInt(header + OVERFLOW_SLICES) != 0;
             // A key without overflow slices holds nothing outside the ring, wherever the window lies.
-            if (!overflowed && cells.getLong(header + RUN_END) == windowEnd)
+            final boolean running = keepsRunning && cells.getInt(header + OVERFLOW_SLICES) == 0;
+            long frontMin = Long.MAX_VALUE;
+            long frontMax = Long.MIN_VALUE;
+            int back = 0;
+            if (running && cells.getLong(header + RUN_END) == windowEnd)
             {
                 totalCount = cells.getLong(header + RUN_COUNT);
                 totalSum = cells.getLong(header + RUN_SUM);
-                totalMin = cells.getLong(header + RUN_MIN);
-                totalMax = cells.getLong(header + RUN_MAX);
-                minHolders = cells.getShort(header + RUN_MIN_HOLDERS);
-                maxHolders = cells.getShort(header + RUN_MAX_HOLDERS);
-                addToTotals(record, newestFrom, until);
+                totalMin = cells.getLong(header + FRONT_MIN);
+                totalMax = cells.getLong(header + FRONT_MAX);
+                for (long slice = newestFrom; slice < until; slice++)
+                {
+                    final int cell = records.cellOffset(record, (int)slice & ringMask);
+                    if (cells.getLong(cell + AccumulatorLayout.COUNT_OFFSET) != 0)
+                    {
+                        addCellToTotals(cells, cell);
+                    }
+                }
+                frontMin = totalMin;
+                frontMax = totalMax;
+                back = cells.getInt(header + BACK_SLICES);
+                final int firstCell = records.cellOffset(record, firstColumn);
+                totalMin = Math.min(totalMin, cells.getLong(firstCell + AccumulatorLayout.MIN_OFFSET));
+                totalMax = Math.max(totalMax, cells.getLong(firstCell + AccumulatorLayout.MAX_OFFSET));
             }
             else
             {
@@ -496,10 +502,23 @@ final class SliceColumns implements AutoCloseable
             {
                 sink.window(keyTag, cells.getLong(header + KEY_ID), totalCount, totalSum, totalMin, totalMax);
             }
-            final boolean exact = takeOutAndClear(record, first, takeOutUntil);
-            if (keepsRunning && exact && !overflowed)
+            takeOutAndClear(record, first, takeOutUntil);
+            back -= slide;
+            if (running && totalCount != 0)
             {
-                keepTotalsAsRunning(record, nextEnd);
+                if (back < slide)
+                {
+                    makeBack(record, deadUntil, until);
+                    back = (int)(until - deadUntil);
+                    frontMin = Long.MAX_VALUE;
+                    frontMax = Long.MIN_VALUE;
+                }
+                cells.putLong(header + RUN_END, nextEnd);
+                cells.putLong(header + RUN_COUNT, totalCount);
+                cells.putLong(header + RUN_SUM, totalSum);
+                cells.putLong(header + FRONT_MIN, frontMin);
+                cells.putLong(header + FRONT_MAX, frontMax);
+                cells.putInt(header + BACK_SLICES, back);
             }
             else
             {

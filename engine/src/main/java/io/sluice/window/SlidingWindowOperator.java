@@ -35,10 +35,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Without lateness, a slice is dead once the window it is the oldest slice of has fired; the walk
  * frees it there and then, and for the built-in aggregates keeps, in the key's record, the totals of the
  * slices the next window shares with this one: the next firing adds its newest slices to them instead of
- * merging all ({@link SliceColumns#fireWithRunningTotals}). A minimum or maximum held by a freed slice cannot be
- * taken back out, and an element behind the watermark may change a slice the totals include; either
- * way the next firing merges afresh. With lateness, slices live until the last window containing them
- * is late, and are freed then by a walk of their own ({@link #retireDead}).
+ * merging all, and takes the oldest back out: count and sum by subtraction, the minimum and maximum
+ * through two stacks ({@link SliceColumns#fireWithRunningTotals}). An element behind the watermark may
+ * change a slice the totals include; the next firing then merges afresh. With lateness, slices live
+ * until the last window containing them is late, and are freed then by a walk of their own
+ * ({@link #retireDead}).
  */
 public final class SlidingWindowOperator implements WindowOperator
 {
@@ -55,7 +56,6 @@ public final class SlidingWindowOperator implements WindowOperator
     private final BucketTimerQueue timers;
     private final FiringCounter firings;
     private final boolean runningTotals;
-    private final int slicesPerSlide;
     private final OffHeapTable.EntryVisitor handOverSlice = this::handOverSlice;
     private final SliceColumns.WindowTotals emitTotals = this::emitTotals;
     private final DirectMemory scratchMemory;
@@ -89,7 +89,6 @@ public final class SlidingWindowOperator implements WindowOperator
         this.timers = new BucketTimerQueue(expectedKeys * 2);
         this.firings = new FiringCounter(latenessMs, expectedKeys, timers, CLEANUP_FIRING_COUNT);
         this.runningTotals = runningTotals && latenessMs == 0 && layout.builtinOnly();
-        this.slicesPerSlide = (int)Math.min(Integer.MAX_VALUE, window.slideMs() / grid.sliceMs);
         this.scratchMemory = new DirectMemory(layout.bytes());
         this.scratch = scratchMemory.buffer();
     }
@@ -265,8 +264,7 @@ public final class SlidingWindowOperator implements WindowOperator
         if (runningTotals)
         {
             firingEnd = windowEnd;
-            freed = store.fireWithRunningTotals(
-                windowEnd, windowEnd + grid.slideMs, first, until, Math.max(first, until - slicesPerSlide), deadUntil, emitTotals);
+            freed = store.fireWithRunningTotals(windowEnd, windowEnd + grid.slideMs, first, until, deadUntil, emitTotals);
         }
         else
         {

@@ -69,64 +69,45 @@ class SliceColumnsTest
     }
 
     @Test
-    void theFiringWalkKeepsRunningTotalsUntilAFreedSliceHeldTheMinimumOrMaximum()
+    void theRunningTotalKeepsExactExtremesWhileTheSlicesHoldingThemLeave()
     {
         try (SliceColumns store = new SliceColumns(layout, 8, 8))
         {
-            // Windows of 3 slices sliding by 1: slices 0, 1, 2 hold 5, 1 (the minimum), 4; slice 3 holds 2.
-            final int key = keyHolding(store, new long[][] {{0, 5}, {1, 1}, {2, 4}, {3, 2}});
+            // Windows of 3 slices sliding by 1, over slices whose extremes keep leaving from the back.
+            final int key = keyHolding(store, new long[][] {{0, 5}, {1, 1}, {2, 4}, {3, 2}, {4, 9}, {4, 9}, {5, 3}, {6, 1}, {7, -4}});
             final List<List<Long>> windows = new ArrayList<>();
             final SliceColumns.WindowTotals sink = collectInto(windows);
-            store.fireWithRunningTotals(3, 4, 0, 3, 2, 1, sink);
-            store.moveLowTo(1);
-            assertEquals(List.of(3L, 10L, 1L, 5L), windows.get(0));
-            assertEquals(3, store.liveRingCells(), "slice 0 freed");
-
-            // Slice 0 held the maximum, so no running total was kept: window [1, 4) is summed afresh.
-            store.fireWithRunningTotals(4, 5, 1, 4, 3, 2, sink);
-            store.moveLowTo(2);
-            assertEquals(List.of(3L, 7L, 1L, 4L), windows.get(1));
-
-            // Slice 1 held the minimum: again afresh. Then slice 2 (4, neither) leaves a running total of slice 3.
-            store.add(key, 4, 3);
-            store.fireWithRunningTotals(5, 6, 2, 5, 4, 3, sink);
-            store.moveLowTo(3);
-            assertEquals(List.of(3L, 9L, 2L, 4L), windows.get(2));
-            store.add(key, 5, 6);
-            store.fireWithRunningTotals(6, 7, 3, 6, 5, 4, sink);
-            store.moveLowTo(4);
-            assertEquals(List.of(3L, 11L, 2L, 6L), windows.get(3));
-
-            // A running total must agree with a merge afresh of the same slices.
-            assertEquals(List.of(2L, 9L, 3L, 6L), merge(store, key, 4, 6));
+            for (long end = 3; end <= 8; end++)
+            {
+                store.fireWithRunningTotals(end, end + 1, end - 3, end, end - 2, sink);
+                store.moveLowTo(end - 2);
+            }
+            assertEquals(List.of(
+                List.of(3L, 10L, 1L, 5L), List.of(3L, 7L, 1L, 4L), List.of(4L, 24L, 2L, 9L),
+                List.of(4L, 23L, 2L, 9L), List.of(4L, 22L, 1L, 9L), List.of(3L, 0L, -4L, 3L)), windows);
+            // What the walk kept for the next window agrees with a merge afresh of its slices.
+            assertEquals(List.of(2L, -3L, -4L, 1L), merge(store, key, 6, 8));
         }
     }
 
     @Test
-    void aFreedSliceSharingTheMinimumOrMaximumWithAnotherKeepsTheRunningTotal()
+    void aFiringTakesCountAndSumFromTheRunningTotalAndTheExtremesFromTheBacksFirstCell()
     {
         try (SliceColumns store = new SliceColumns(layout, 8, 8))
         {
-            // Slices 0 and 1 both hold the minimum 1 and the maximum 9.
-            final int key = keyHolding(store, new long[][] {{0, 1}, {0, 9}, {1, 9}, {1, 1}, {2, 5}});
+            final int key = keyHolding(store, new long[][] {{0, 1}, {1, 5}, {2, 9}});
             final List<List<Long>> windows = new ArrayList<>();
             final SliceColumns.WindowTotals sink = collectInto(windows);
-            store.fireWithRunningTotals(3, 4, 0, 3, 2, 1, sink);
+            store.fireWithRunningTotals(3, 4, 0, 3, 1, sink);
             store.moveLowTo(1);
-            assertEquals(List.of(5L, 25L, 1L, 9L), windows.get(0));
+            assertEquals(List.of(3L, 15L, 1L, 9L), windows.get(0));
 
-            // The running total holds slices 1 and 2 with both extremes still known. Changed behind its back
-            // (what forgetRunning exists for), slice 1 shows whether the next firing used it: it must have.
+            // Slices 1 and 2 are now the back: slice 1's cell carries the extremes of both. Changed behind the
+            // walk's back (what forgetRunning exists for), slice 1 shows where the next firing read what.
             store.add(key, 1, 100);
             store.add(key, 3, 2);
-            store.fireWithRunningTotals(4, 5, 1, 4, 3, 2, sink);
-            store.moveLowTo(2);
-            assertEquals(List.of(4L, 17L, 1L, 9L), windows.get(1), "from the running total, without slice 1's 100");
-
-            // Slice 1 now leaves holding the last copy of the minimum (and, read afresh, 100): merged afresh next.
-            store.add(key, 4, 3);
-            store.fireWithRunningTotals(5, 6, 2, 5, 4, 3, sink);
-            assertEquals(List.of(3L, 10L, 2L, 5L), windows.get(2));
+            store.fireWithRunningTotals(4, 5, 1, 4, 2, sink);
+            assertEquals(List.of(3L, 16L, 2L, 100L), windows.get(1), "count and sum without the 100, the maximum with it");
         }
     }
 
@@ -135,18 +116,38 @@ class SliceColumnsTest
     {
         try (SliceColumns store = new SliceColumns(layout, 8, 8))
         {
-            // Slice 1 holds 5 and 4, neither the window's minimum (1) nor maximum (9).
             final int key = keyHolding(store, new long[][] {{0, 1}, {1, 5}, {2, 9}, {1, 4}});
             final List<List<Long>> windows = new ArrayList<>();
             final SliceColumns.WindowTotals sink = collectInto(windows);
-            store.fireWithRunningTotals(3, 4, 0, 3, 2, 1, sink);
+            store.fireWithRunningTotals(3, 4, 0, 3, 1, sink);
             store.moveLowTo(1);
             // Kept for window end 4 and slice 1 changes behind the walk's back: forgetting is the caller's job.
             store.add(key, 1, 100);
             store.forgetRunning(key);
             store.add(key, 3, 2);
-            store.fireWithRunningTotals(4, 5, 1, 4, 3, 2, sink);
+            store.fireWithRunningTotals(4, 5, 1, 4, 2, sink);
             assertEquals(List.of(5L, 120L, 2L, 100L), windows.get(1));
+            // A window end the running total does not name is summed afresh too.
+            store.moveLowTo(2);
+            store.fireWithRunningTotals(6, 7, 3, 6, 4, sink);
+            assertEquals(List.of(1L, 2L, 2L, 2L), windows.get(2));
+        }
+    }
+
+    @Test
+    void windowsShorterThanTwoSlidesAreSummedAfreshEveryTime()
+    {
+        try (SliceColumns store = new SliceColumns(layout, 8, 8))
+        {
+            // Windows of 3 slices sliding by 2: the back would not outlast a slide.
+            final int key = keyHolding(store, new long[][] {{0, 4}, {1, 6}, {2, 8}, {3, 1}, {4, 3}});
+            final List<List<Long>> windows = new ArrayList<>();
+            final SliceColumns.WindowTotals sink = collectInto(windows);
+            store.fireWithRunningTotals(3, 5, 0, 3, 2, sink);
+            store.moveLowTo(2);
+            store.add(key, 2, 100); // no forgetRunning: nothing was kept to forget
+            store.fireWithRunningTotals(5, 7, 2, 5, 4, sink);
+            assertEquals(List.of(List.of(3L, 18L, 4L, 8L), List.of(4L, 112L, 1L, 100L)), windows);
         }
     }
 
