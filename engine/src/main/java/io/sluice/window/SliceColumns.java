@@ -33,8 +33,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>The running total in the header belongs to the operator's firing walk ({@link #fireWithRunningTotals}):
  * the built-in aggregates of the slices the next window shares with the one fired, valid only for the
- * window end it names; the minimum and maximum of its older slices live in their cells. Methods taking a {@code record} take the number {@link #record} or
- * {@link #recordOrCreate} gave, valid until the record is freed.
+ * window end it names; the minimum and maximum of its older slices live in their cells. Methods taking
+ * a {@code record} take the number {@link #record} or {@link #recordOrCreate} gave, valid until the
+ * record is freed.
  */
 final class SliceColumns implements AutoCloseable
 {

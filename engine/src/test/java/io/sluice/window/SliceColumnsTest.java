@@ -74,7 +74,8 @@ class SliceColumnsTest
         try (SliceColumns store = new SliceColumns(layout, 8, 8))
         {
             // Windows of 3 slices sliding by 1, over slices whose extremes keep leaving from the back.
-            final int key = keyHolding(store, new long[][] {{0, 5}, {1, 1}, {2, 4}, {3, 2}, {4, 9}, {4, 9}, {5, 3}, {6, 1}, {7, -4}});
+            final int key = keyHolding(store,
+                new long[][] {{0, 5}, {1, 1}, {2, 4}, {3, 2}, {4, 9}, {4, 9}, {5, 3}, {6, 1}, {7, -4}});
             final List<List<Long>> windows = new ArrayList<>();
             final SliceColumns.WindowTotals sink = collectInto(windows);
             for (long end = 3; end <= 8; end++)
