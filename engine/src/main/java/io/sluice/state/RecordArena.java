@@ -99,11 +99,7 @@ public final class RecordArena implements AutoCloseable
         if (freeCount > 0)
         {
             final int record = free[--freeCount];
-            buffer.setMemory(offset(record), stride, (byte)0);
-            for (int column = 0; column < columns; column++)
-            {
-                buffer.setMemory(cellOffset(record, column), cellBytes, (byte)0);
-            }
+            zero(record);
             return record;
         }
         if (highWater == capacity)
@@ -184,7 +180,6 @@ public final class RecordArena implements AutoCloseable
         }
     }
 
-    /** Forgets every record, for a restore that allocates them again. */
     /** Told where each live record moved by {@link #compact}, in number order. */
     @FunctionalInterface
     public interface RecordMoved
@@ -223,16 +218,22 @@ public final class RecordArena implements AutoCloseable
         // The numbers past the live ones are handed out zeroed again: clear what they held.
         for (int record = to; record < highWater; record++)
         {
-            buffer.setMemory(offset(record), stride, (byte)0);
-            for (int column = 0; column < columns; column++)
-            {
-                buffer.setMemory(cellOffset(record, column), cellBytes, (byte)0);
-            }
+            zero(record);
         }
         highWater = to;
         freeCount = 0;
     }
 
+    private void zero(final int record)
+    {
+        buffer.setMemory(offset(record), stride, (byte)0);
+        for (int column = 0; column < columns; column++)
+        {
+            buffer.setMemory(cellOffset(record, column), cellBytes, (byte)0);
+        }
+    }
+
+    /** Forgets every record, for a restore that allocates them again. */
     public void clear()
     {
         memory.close();
