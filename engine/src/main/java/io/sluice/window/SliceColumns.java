@@ -17,8 +17,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   key index (OffHeapTable, 24-byte slots)      records (RecordArena)
  *   +-------+---+-----+---------+                header, per record: key id | running total's end | count
  *   | keyId | 0 | tag | record# |         ───►     | sum | front's min | front's max | key tag (0 once freed)
- *                                                  | ring cells | overflow slices | back slices
+ *                                                  | back slices
  *   +-------+---+-----+---------+                column c: the cell of slice s, s mod R = c, for every record
+ *                                                per record, in two int arrays: live ring cells, overflow slices
  *
  *   ring: slice indexes [low, low + R), one column each; every other slice goes to the overflow table,
  *   keyed by (key, slice), and stays there for its whole life
@@ -44,7 +45,7 @@ final class SliceColumns implements AutoCloseable
     /** No window: a running total naming it is never valid. */
     static final long NO_END = Long.MIN_VALUE;
     // A new section number for each change of the layout, so that an older checkpoint is refused.
-    private static final int SECTION = 0x511C0C02;
+    private static final int SECTION = 0x511C0C03;
 
     private static final int KEY_ID = 0;
     private static final int RUN_END = 8;
@@ -54,10 +55,8 @@ final class SliceColumns implements AutoCloseable
     private static final int FRONT_MIN = 32;
     private static final int FRONT_MAX = 40;
     private static final int KEY_TAG = 48;
-    private static final int RING_CELLS = 52;
-    private static final int OVERFLOW_SLICES = 56;
     /** How many of the running total's slices, from its first, are back slices (see fireWithRunningTotals). */
-    private static final int BACK_SLICES = 60;
+    private static final int BACK_SLICES = 52;
     private static final int HEADER_BYTES = 64;
     /** Below this many record numbers a walk of the freed ones costs too little to renumber. */
     static final int MIN_RECORDS_TO_COMPACT = 1024;
@@ -70,6 +69,11 @@ final class SliceColumns implements AutoCloseable
     private final OffHeapTable overflow;
     /** Live cells per ring column: how a firing or a cleanup knows a column is empty without reading it. */
     private final int[] columnCells;
+    // Each record's live ring cells and overflow slices, by record number: out of the header so that handing a
+    // slice over (a cell per key, in no order of record) touches the key's cell and a small array, not its
+    // header's line as well. Freed records hold 0 in both.
+    private int[] ringCellsOf;
+    private int[] overflowSlicesOf;
     private long low;
     /** Live ring cells in all: the sum of {@link #columnCells}, kept so that a hand-over need not add them up. */
     private int ringCells;
@@ -95,6 +99,8 @@ final class SliceColumns implements AutoCloseable
         // in L2 where 32K would not. Its entries hold the key and, as aux, the record number: nothing else.
         this.keys = new OffHeapTable(0, expectedKeys, 80);
         this.records = new RecordArena(HEADER_BYTES, ringSlices, layout.bytes(), expectedKeys);
+        this.ringCellsOf = new int[Math.max(16, expectedKeys)];
+        this.overflowSlicesOf = new int[ringCellsOf.length];
         this.overflow = new OffHeapTable(layout.bytes(), 16);
     }
 
@@ -213,6 +219,12 @@ final class SliceColumns implements AutoCloseable
             return keys.aux(entry);
         }
         final int record = records.allocateRecord();
+        if (record == ringCellsOf.length)
+        {
+            // A new high of records, as the arena grows: not in a steady state.
+            ringCellsOf = java.util.Arrays.copyOf(ringCellsOf, record * 2);
+            overflowSlicesOf = java.util.Arrays.copyOf(overflowSlicesOf, record * 2);
+        }
         keys.aux(keys.insert(keyId, 0, keyTag), record);
         final UnsafeBuffer cells = records.buffer();
         final int header = records.offset(record);
@@ -241,7 +253,7 @@ final class SliceColumns implements AutoCloseable
 
     boolean hasOverflow(final int record)
     {
-        return records.buffer().getInt(records.offset(record) + OVERFLOW_SLICES) != 0;
+        return overflowSlicesOf[record] != 0;
     }
 
     /** Adds a value to the key's slice, creating it (and the cell) as needed. */
@@ -286,7 +298,7 @@ final class SliceColumns implements AutoCloseable
         final int header = records.offset(record);
         if (inRing(slice))
         {
-            cells.putInt(header + RING_CELLS, cells.getInt(header + RING_CELLS) + 1);
+            ringCellsOf[record]++;
             columnCells[(int)slice & ringMask]++;
             ringCells++;
             located = records.cellOffset(record, (int)slice & ringMask);
@@ -294,7 +306,7 @@ final class SliceColumns implements AutoCloseable
         }
         final int created = overflow.insert(cells.getLong(header + KEY_ID), slice, cells.getInt(header + KEY_TAG));
         overflow.buffer().putLong(overflow.valueOffset(created) + AccumulatorLayout.COUNT_OFFSET, 0);
-        cells.putInt(header + OVERFLOW_SLICES, cells.getInt(header + OVERFLOW_SLICES) + 1);
+        overflowSlicesOf[record]++;
         located = overflow.valueOffset(created);
         return overflow.buffer();
     }
@@ -465,7 +477,7 @@ final class SliceColumns implements AutoCloseable
                 continue;
             }
             // A key without overflow slices holds nothing outside the ring, wherever the window lies.
-            final boolean running = keepsRunning && cells.getInt(header + OVERFLOW_SLICES) == 0;
+            final boolean running = keepsRunning && overflowSlicesOf[record] == 0;
             long frontMin = Long.MAX_VALUE;
             long frontMax = Long.MIN_VALUE;
             int back = 0; // none: a window summed afresh makes a new back below
@@ -576,8 +588,7 @@ final class SliceColumns implements AutoCloseable
         cells.putLong(cell + AccumulatorLayout.COUNT_OFFSET, 0);
         columnCells[(int)slice & ringMask]--;
         ringCells--;
-        final int at = records.offset(record) + RING_CELLS;
-        cells.putInt(at, cells.getInt(at) - 1);
+        ringCellsOf[record]--;
     }
 
     /** Frees every overflow slice below {@code until}, of every key, freeing records left empty. */
@@ -592,21 +603,19 @@ final class SliceColumns implements AutoCloseable
     private void dropOverflowSlice(final int entry)
     {
         final int record = record(overflow.tag(entry), overflow.key1(entry));
-        final UnsafeBuffer cells = records.buffer();
-        final int at = records.offset(record) + OVERFLOW_SLICES;
-        cells.putInt(at, cells.getInt(at) - 1);
+        overflowSlicesOf[record]--;
         releaseIfEmpty(record);
     }
 
     /** Frees the record, and the key's index entry, once it holds no slice. @return whether it did. */
     boolean releaseIfEmpty(final int record)
     {
-        final UnsafeBuffer cells = records.buffer();
-        final int header = records.offset(record);
-        if (cells.getInt(header + RING_CELLS) != 0 || cells.getInt(header + OVERFLOW_SLICES) != 0)
+        if (ringCellsOf[record] != 0 || overflowSlicesOf[record] != 0)
         {
             return false;
         }
+        final UnsafeBuffer cells = records.buffer();
+        final int header = records.offset(record);
         keys.removeAt(keys.find(cells.getLong(header + KEY_ID), 0, cells.getInt(header + KEY_TAG)));
         cells.putInt(header + KEY_TAG, 0);
         records.freeRecord(record);
@@ -634,6 +643,11 @@ final class SliceColumns implements AutoCloseable
     private void recordMoved(final int from, final int to)
     {
         keys.aux(keys.find(keyId(to), 0, keyTag(to)), to);
+        // In number order, so a record's counts are read before a later one is moved over them.
+        ringCellsOf[to] = ringCellsOf[from];
+        overflowSlicesOf[to] = overflowSlicesOf[from];
+        ringCellsOf[from] = 0;
+        overflowSlicesOf[from] = 0;
     }
 
     /** @return {lowest, highest} slice the key holds (ring and overflow), or null when none. */
@@ -711,28 +725,42 @@ final class SliceColumns implements AutoCloseable
         overflow.restoreFrom(in);
         java.util.Arrays.fill(columnCells, 0);
         ringCells = 0;
+        final int limit = records.recordLimit();
+        final int counts = Math.max(ringCellsOf.length, limit);
+        ringCellsOf = new int[counts];
+        overflowSlicesOf = new int[counts];
         final UnsafeBuffer cells = records.buffer();
-        for (int record = 0, limit = records.recordLimit(); record < limit; record++)
+        for (int record = 0; record < limit; record++)
         {
             if (keyTag(record) == 0)
             {
                 continue;
             }
-            int live = 0;
             for (int column = 0; column < ringSlices; column++)
             {
                 if (cells.getLong(records.cellOffset(record, column) + AccumulatorLayout.COUNT_OFFSET) != 0)
                 {
                     columnCells[column]++;
-                    live++;
+                    ringCellsOf[record]++;
                 }
             }
-            if (live != cells.getInt(records.offset(record) + RING_CELLS))
+            ringCells += ringCellsOf[record];
+        }
+        overflow.forEach(entry ->
+        {
+            final int record = record(overflow.tag(entry), overflow.key1(entry));
+            if (record == NO_RECORD)
             {
-                throw new IllegalStateException("checkpoint's record " + record + " counts " +
-                    cells.getInt(records.offset(record) + RING_CELLS) + " ring cells but holds " + live);
+                throw new IllegalStateException("checkpoint holds an overflow slice " + overflow.key2(entry) + " of a key with no record");
             }
-            ringCells += live;
+            overflowSlicesOf[record]++;
+        });
+        for (int record = 0; record < limit; record++)
+        {
+            if (keyTag(record) != 0 && ringCellsOf[record] == 0 && overflowSlicesOf[record] == 0)
+            {
+                throw new IllegalStateException("checkpoint's record " + record + " holds no slice, yet was kept");
+            }
         }
     }
 
@@ -746,12 +774,12 @@ final class SliceColumns implements AutoCloseable
     /** @return the slice's entry in the overflow table, or {@link OffHeapTable#NOT_FOUND}. */
     private int overflowEntry(final int record, final long slice)
     {
-        final UnsafeBuffer cells = records.buffer();
-        final int header = records.offset(record);
-        if (cells.getInt(header + OVERFLOW_SLICES) == 0)
+        if (overflowSlicesOf[record] == 0)
         {
             return OffHeapTable.NOT_FOUND; // the key has none there: no lookup
         }
+        final UnsafeBuffer cells = records.buffer();
+        final int header = records.offset(record);
         return overflow.find(cells.getLong(header + KEY_ID), slice, cells.getInt(header + KEY_TAG));
     }
 }

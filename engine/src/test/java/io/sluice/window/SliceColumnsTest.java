@@ -189,6 +189,19 @@ class SliceColumnsTest
             final int fresh = store.recordOrCreate(TAG, 1_000_000);
             assertEquals(store.recordLimit() - 1, fresh);
             assertEquals(List.of(0L, 0L, Long.MAX_VALUE, Long.MIN_VALUE), merge(store, fresh, 0, 4));
+
+            // Each record's cell count moved with it: a moved record holds its cell, and the number a record moved
+            // from (key 2 040's, 2 040, now the 1 836th new number) is handed out holding none.
+            for (int record = 0; record < fresh; record++)
+            {
+                assertFalse(store.releaseIfEmpty(record), "record " + record + " still holds its slice");
+            }
+            int movedFrom = fresh;
+            while (movedFrom < 2_040)
+            {
+                movedFrom = store.recordOrCreate(TAG, 2_000_000 + movedFrom);
+            }
+            assertTrue(store.releaseIfEmpty(movedFrom), "a number moved from holds nothing");
         }
     }
 
