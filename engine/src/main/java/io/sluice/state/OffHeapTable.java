@@ -224,58 +224,68 @@ public final class OffHeapTable implements AutoCloseable
     }
 
     /**
-     * Visits every live entry whose key2 is in [from, until), in slot order, and removes them all, in one
-     * walk whatever the range. Entry by entry, each removal would shift its probe chain back; here the
-     * visited entries are cleared where they are, and the survivors are then re-seated once each, in slot
-     * order from a slot that was empty before (no probe chain crosses an empty slot, so each survivor
-     * moves back to the first free slot on its own chain, as a rehash would).
+     * Visits every live entry whose key2 is in [from, until) and removes them all, in one walk whatever the
+     * range. Entry by entry, each removal would shift its probe chain back; here the walk starts after a slot
+     * that was empty (no probe chain crosses one) and goes once round the table: a visited entry is cleared
+     * where it is, and a survivor, with every slot before it already settled, moves back to the first free
+     * slot on its own chain, as a rehash would. A survivor moves only if its run of occupied slots has lost
+     * an entry ahead of it, so most need not even be hashed.
      *
-     * @param visitor sees each entry before it goes; it must not insert or remove.
+     * @param visitor sees each entry before it goes, in the walk's order (slot order from the starting slot,
+     *                round to it); it must not insert or remove.
      * @return how many entries were removed.
      */
     public int removeAllWithKey2In(final long from, final long until, final EntryVisitor visitor)
     {
         final UnsafeBuffer buffer = this.buffer;
-        final int emptyBefore = firstEmptySlot();
+        final int start = firstEmptySlot();
         int removed = 0;
-        for (int slot = nextOccupiedSlot(0); slot != NOT_FOUND; slot = nextOccupiedSlot(slot + 1))
+        // Whether the run of occupied slots the walk is in (since the last slot empty before the walk) has a
+        // slot emptied by it: only then can a survivor move back.
+        boolean runHasHole = false;
+        int previous = start;
+        for (int pass = 0; pass < 2; pass++)
         {
-            final int offset = slot * stride;
-            final long key2 = buffer.getLong(offset + KEY2_OFFSET);
-            if (key2 >= from && key2 < until)
+            final int to = pass == 0 ? capacity : start;
+            for (int slot = nextOccupiedSlot(pass == 0 ? start + 1 : 0); slot != NOT_FOUND && slot < to; slot = nextOccupiedSlot(slot + 1))
             {
-                visitor.visit(offset);
-                clearSlot(buffer, slot);
-                removed++;
+                if (slot != ((previous + 1) & mask))
+                {
+                    runHasHole = false; // an empty slot between: a new run, whose chains start within it
+                }
+                previous = slot;
+                final int offset = slot * stride;
+                final long key2 = buffer.getLong(offset + KEY2_OFFSET);
+                if (key2 >= from && key2 < until)
+                {
+                    visitor.visit(offset);
+                    clearSlot(buffer, slot);
+                    removed++;
+                    runHasHole = true;
+                }
+                else if (runHasHole)
+                {
+                    reseat(buffer, slot, offset);
+                }
             }
         }
-        if (removed > 0)
-        {
-            size -= removed;
-            reseatAfter(emptyBefore, capacity);
-            reseatAfter(-1, emptyBefore);
-        }
+        size -= removed;
         return removed;
     }
 
-    /** Re-seats the entries in slots (from, to) in order: each moves to the first free slot from its home. */
-    private void reseatAfter(final int from, final int to)
+    /** Moves the entry at a slot back to the first free slot from its home, if there is one before it. */
+    private void reseat(final UnsafeBuffer buffer, final int slot, final int offset)
     {
-        final UnsafeBuffer buffer = this.buffer;
-        for (int slot = nextOccupiedSlot(from + 1); slot != NOT_FOUND && slot < to; slot = nextOccupiedSlot(slot + 1))
+        int free = home(buffer.getLong(offset + KEY1_OFFSET), buffer.getLong(offset + KEY2_OFFSET), buffer.getInt(offset + TAG_OFFSET));
+        while (free != slot && buffer.getInt(free * stride + TAG_OFFSET) != 0)
         {
-            final int offset = slot * stride;
-            int free = home(buffer.getLong(offset + KEY1_OFFSET), buffer.getLong(offset + KEY2_OFFSET), buffer.getInt(offset + TAG_OFFSET));
-            while (free != slot && buffer.getInt(free * stride + TAG_OFFSET) != 0)
-            {
-                free = (free + 1) & mask;
-            }
-            if (free != slot)
-            {
-                copySlot(buffer, offset, free * stride);
-                occupied[free >>> 6] |= 1L << free;
-                clearSlot(buffer, slot);
-            }
+            free = (free + 1) & mask;
+        }
+        if (free != slot)
+        {
+            copySlot(buffer, offset, free * stride);
+            occupied[free >>> 6] |= 1L << free;
+            clearSlot(buffer, slot);
         }
     }
 

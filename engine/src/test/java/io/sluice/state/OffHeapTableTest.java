@@ -109,7 +109,7 @@ class OffHeapTableTest
                 });
                 assertEquals(expected, visited, "round " + round + ": the entries of key2 in [" + from + ", " + until + ")");
                 assertEquals(expected.size(), removed);
-                assertEquals(visitedOffsets.stream().sorted().toList(), visitedOffsets, "visited in slot order");
+                assertTrue(onceRoundInSlotOrder(visitedOffsets), "visited in slot order, once round from some slot: " + visitedOffsets);
                 reference.keySet().removeAll(expected.keySet());
                 assertEquals(reference.size(), table.size());
                 for (final Map.Entry<Key, Long> live : reference.entrySet())
@@ -272,5 +272,19 @@ class OffHeapTableTest
             assertTrue(refused.getMessage().contains("inconsistent table"), refused.getMessage());
             out.close();
         }
+    }
+
+    /** Whether the offsets rise throughout, or rise to one drop and then, still rising, stay below the first. */
+    private static boolean onceRoundInSlotOrder(final List<Integer> offsets)
+    {
+        int drops = 0;
+        for (int i = 1; i < offsets.size(); i++)
+        {
+            if (offsets.get(i) <= offsets.get(i - 1))
+            {
+                drops++;
+            }
+        }
+        return drops == 0 || (drops == 1 && offsets.get(offsets.size() - 1) < offsets.get(0));
     }
 }
