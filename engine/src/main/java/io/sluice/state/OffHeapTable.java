@@ -213,7 +213,7 @@ public final class OffHeapTable implements AutoCloseable
     }
 
     /**
-     * Visits every live entry whose key2 is the given one, in slot order, and removes them all: what firing
+     * Visits every live entry whose key2 is the given one, in the walk's order, and removes them all: what firing
      * one window index of a table that holds little else does. See {@link #removeAllWithKey2In}.
      *
      * @return how many entries were removed.

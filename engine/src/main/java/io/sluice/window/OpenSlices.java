@@ -79,8 +79,9 @@ final class OpenSlices implements AutoCloseable
     }
 
     /**
-     * Hands every slice the watermark has passed the end of to the visitor, in slot order, removes them,
-     * and opens the {@link #SPAN} indexes from the first it has not passed.
+     * Hands every slice the watermark has passed the end of to the visitor, in the table's walk order
+     * ({@link OffHeapTable#removeAllWithKey2In}), removes them, and opens the {@link #SPAN} indexes from the
+     * first it has not passed.
      *
      * @param visitor sees each slice's entry ({@link #keyTag}, {@link #keyId}, {@link #slice}, {@link #cellOffset})
      *                before it goes; it must not add here.

@@ -274,24 +274,6 @@ final class SliceColumns implements AutoCloseable
     /** Merges a whole slice accumulator into the key's slice, creating it as needed: a hand-over from {@link OpenSlices}. */
     void merge(final int record, final long slice, final DirectBuffer source, final int sourceOffset)
     {
-        if (inRing(slice) && overflowSlicesOf[record] == 0)
-        {
-            // Nearly every hand-over: the key's ring cell, free unless an element behind the watermark came first.
-            final UnsafeBuffer cells = records.buffer();
-            final int cell = records.cellOffset(record, (int)slice & ringMask);
-            if (cells.getLong(cell + AccumulatorLayout.COUNT_OFFSET) == 0)
-            {
-                cells.putBytes(cell, source, sourceOffset, layout.bytes());
-                ringCellsOf[record]++;
-                columnCells[(int)slice & ringMask]++;
-                ringCells++;
-            }
-            else
-            {
-                layout.merge(cells, cell, source, sourceOffset);
-            }
-            return;
-        }
         final UnsafeBuffer buffer = locate(record, slice);
         final int offset = located;
         if (buffer.getLong(offset + AccumulatorLayout.COUNT_OFFSET) == 0)

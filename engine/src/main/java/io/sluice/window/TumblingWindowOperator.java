@@ -304,7 +304,7 @@ public final class TumblingWindowOperator implements WindowOperator
     }
 
     /**
-     * Fires every window with this grid index, in slot order: exactly the windows the schedule counts,
+     * Fires every window with this grid index, in the table's walk order: exactly the windows the schedule counts,
      * because a window created before its firing time is counted there and no other window has that index
      * then. Without lateness nothing can reach them again, so they are removed in the same pass.
      *
