@@ -50,6 +50,8 @@ public final class OffHeapTable implements AutoCloseable
     private int mask;
     private int shift;
     private int size;
+    /** The most entries held since the last {@link #shrinkIfSparse}: what a shrink must still have room for. */
+    private int peakSize;
     private int resizeThreshold;
 
     public OffHeapTable(final int valueBytes, final int initialCapacity)
@@ -180,7 +182,10 @@ public final class OffHeapTable implements AutoCloseable
             rehash(capacity << 1);
         }
         final int offset = place(key1, key2, tag);
-        size++;
+        if (++size > peakSize)
+        {
+            peakSize = size;
+        }
         return offset;
     }
 
@@ -302,14 +307,20 @@ public final class OffHeapTable implements AutoCloseable
 
     /**
      * Gives memory back once most entries are gone (e.g. after a burst of keys), never below the initial
-     * capacity. Called from housekeeping, not per event.
+     * capacity. Called from housekeeping, not per event. It goes by the most entries held since the last
+     * call, not by the size now: a table that fills and empties between calls (the open slices of a
+     * sliding window, each slice handed over as the next fills) would otherwise shrink at every call and
+     * grow again before the next, a rehash and an allocation each way. So a table shrinks only once it has
+     * stayed sparse from one call to the next.
      */
     public void shrinkIfSparse()
     {
-        if (capacity > initialCapacity && size * 8 < capacity)
+        final int peak = peakSize;
+        peakSize = size;
+        if (capacity > initialCapacity && peak * 8 < capacity)
         {
             int newCapacity = capacity;
-            while (newCapacity > initialCapacity && size * 4 < newCapacity)
+            while (newCapacity > initialCapacity && peak * 4 < newCapacity)
             {
                 newCapacity >>= 1;
             }
@@ -399,6 +410,7 @@ public final class OffHeapTable implements AutoCloseable
             occupied[slot >>> 6] |= 1L << slot;
         }
         size = savedSize;
+        peakSize = savedSize;
     }
 
     public void close()

@@ -166,12 +166,51 @@ class OffHeapTableTest
                 }
             }
             table.shrinkIfSparse();
+            assertEquals(grownCapacity, table.capacity(), "full since the last look: it keeps its room");
+            table.shrinkIfSparse();
             assertEquals(10, table.size());
             assertEquals(262_144, grownCapacity);
             assertEquals(32, table.capacity(), "shrinks to the smallest power of two at <= 25% load");
             for (long k = 0; k < 10; k++)
             {
                 assertEquals(k * 3, table.buffer().getLong(table.valueOffset(table.find(k, -k, 1)) + 24));
+            }
+        }
+    }
+
+    @Test
+    void shouldKeepItsCapacityWhenItFillsAndEmptiesBetweenLooks()
+    {
+        // As a sliding window's open slices at 1 000 keys: 1 400 entries before a hand-over, 400 after it.
+        try (OffHeapTable table = new OffHeapTable(32, 2_000))
+        {
+            long key = 0;
+            long firstRemaining = 0;
+            long grownAddress = 0;
+            for (int cycle = 0; cycle < 6; cycle++)
+            {
+                while (table.size() < 1_400)
+                {
+                    table.insert(key++, 0, 1);
+                }
+                assertEquals(4_096, table.capacity(), "grown past the initial 2 048 at 60 % load");
+                if (cycle == 0)
+                {
+                    grownAddress = table.buffer().addressOffset();
+                }
+                assertEquals(grownAddress, table.buffer().addressOffset(), "no rehash after the first growth, cycle " + cycle);
+                while (table.size() > 400)
+                {
+                    table.removeAt(table.find(firstRemaining++, 0, 1));
+                }
+                table.shrinkIfSparse();
+                assertEquals(4_096, table.capacity(), "cycle " + cycle);
+            }
+            table.shrinkIfSparse();
+            assertEquals(2_048, table.capacity(), "sparse from one look to the next: back to the initial capacity");
+            for (long k = firstRemaining; k < key; k++)
+            {
+                assertNotEquals(OffHeapTable.NOT_FOUND, table.find(k, 0, 1));
             }
         }
     }
