@@ -37,6 +37,8 @@ public final class OffHeapTable implements AutoCloseable
     private static final int MIN_CAPACITY = 16;
     private static final int CACHE_LINE = 64;
     private static final int DEFAULT_MAX_LOAD_PERCENT = 60;
+    // A new number for each change of the saved form, so that an older checkpoint is refused.
+    private static final int SECTION = 0x0FF7AB1F;
 
     private final int stride;
     private final int maxLoadPercent;
@@ -369,28 +371,33 @@ public final class OffHeapTable implements AutoCloseable
 
     /**
      * Live entries only, each with its slot: the size on disk follows the state, not the capacity, and
-     * restoring puts every entry back in its slot, so the same probe and visit order.
+     * restoring puts every entry back in its slot, so the same probe and visit order. The peak since the
+     * last {@link #shrinkIfSparse} goes too: the next shrink must decide as it would have without the
+     * restart, or a recovered table could shrink where the first run's did not, and walk its entries
+     * (fire its windows) in another order.
      *
      * <pre>
-     *   marker, stride, capacity, size, then size x [slot (int)][entry bytes (stride)]
+     *   marker, stride, capacity, size, peak size, then size x [slot (int)][entry bytes (stride)]
      * </pre>
      */
     public void saveTo(final StateWriter out)
     {
-        out.section(0x0FF7AB1E).putInt(stride).putInt(capacity).putInt(size);
+        out.section(SECTION).putInt(stride).putInt(capacity).putInt(size).putInt(peakSize);
         out.reserve((long)size * (Integer.BYTES + stride));
         forEach(entry -> out.putInt(entry / stride).putWords(buffer, entry, stride));
     }
 
     public void restoreFrom(final StateReader in)
     {
-        in.expectSection(0x0FF7AB1E, "an off-heap table");
+        in.expectSection(SECTION, "an off-heap table");
         in.expectInt(stride, "the table entry size (aggregates)");
         final int savedCapacity = in.getInt();
         final int savedSize = in.getInt();
-        if (!BitUtil.isPowerOfTwo(savedCapacity) || savedSize < 0 || savedSize > savedCapacity)
+        final int savedPeak = in.getInt();
+        if (!BitUtil.isPowerOfTwo(savedCapacity) || savedSize < 0 || savedSize > savedPeak || savedPeak > savedCapacity)
         {
-            throw new IllegalStateException("checkpoint holds an inconsistent table: capacity " + savedCapacity + ", size " + savedSize);
+            throw new IllegalStateException("checkpoint holds an inconsistent table: capacity " + savedCapacity + ", size " +
+                savedSize + ", peak size " + savedPeak);
         }
         memory.close();
         allocate(savedCapacity);
@@ -410,7 +417,7 @@ public final class OffHeapTable implements AutoCloseable
             occupied[slot >>> 6] |= 1L << slot;
         }
         size = savedSize;
-        peakSize = savedSize;
+        peakSize = savedPeak;
     }
 
     public void close()

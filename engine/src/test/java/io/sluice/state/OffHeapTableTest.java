@@ -270,7 +270,7 @@ class OffHeapTableTest
             }
             final StateWriter out = new StateWriter(64);
             table.saveTo(out);
-            assertEquals(4 * 4 + live.size() * (4L + table.strideBytes()), out.length(), "live entries only, each with its slot");
+            assertEquals(5 * 4 + live.size() * (4L + table.strideBytes()), out.length(), "live entries only, each with its slot");
 
             restored.restoreFrom(new StateReader(out.buffer(), 0, out.length(), "test"));
             assertEquals(table.size(), restored.size());
@@ -293,6 +293,37 @@ class OffHeapTableTest
     }
 
     @Test
+    void aTableRestoredBetweenItsPeakAndItsNextLookShrinksAsTheFirstWouldHave()
+    {
+        try (OffHeapTable table = new OffHeapTable(32, 2_000);
+             OffHeapTable restored = new OffHeapTable(32, 2_000))
+        {
+            for (long k = 0; k < 1_400; k++)
+            {
+                table.insert(k, 0, 1);
+            }
+            table.shrinkIfSparse(); // the peak it goes by is now 1 400
+            for (long k = 0; k < 1_000; k++)
+            {
+                table.removeAt(table.find(k, 0, 1));
+            }
+            final StateWriter out = new StateWriter(64);
+            table.saveTo(out);
+            restored.restoreFrom(new StateReader(out.buffer(), 0, out.length(), "test"));
+            out.close();
+
+            table.shrinkIfSparse();
+            restored.shrinkIfSparse();
+            assertEquals(4_096, table.capacity(), "1 400 entries held since the last look: no shrink");
+            assertEquals(table.capacity(), restored.capacity(), "the restored table decides the same");
+            table.shrinkIfSparse();
+            restored.shrinkIfSparse();
+            assertEquals(2_048, table.capacity());
+            assertEquals(table.capacity(), restored.capacity());
+        }
+    }
+
+    @Test
     void snapshotWithTwoEntriesInOneSlotIsRefused()
     {
         try (OffHeapTable table = new OffHeapTable(8, 16);
@@ -303,7 +334,7 @@ class OffHeapTableTest
             final StateWriter out = new StateWriter(64);
             table.saveTo(out);
             // The second entry's slot number sits right after the first entry: make it the first's.
-            final int firstSlotAt = 16;
+            final int firstSlotAt = 20;
             final int secondSlotAt = firstSlotAt + 4 + table.strideBytes();
             ((org.agrona.MutableDirectBuffer)out.buffer()).putInt(secondSlotAt, out.buffer().getInt(firstSlotAt));
             final IllegalStateException refused = assertThrows(IllegalStateException.class,
