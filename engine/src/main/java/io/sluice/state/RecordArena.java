@@ -83,6 +83,18 @@ public final class RecordArena implements AutoCloseable
         return columnsOffset + column * columnBytes + record * cellBytes;
     }
 
+    /** The distance between one record's cell in a column and the next record's. */
+    public int cellBytes()
+    {
+        return cellBytes;
+    }
+
+    /** The distance between a record's cell in one column and its cell in the next. */
+    public int columnBytes()
+    {
+        return columnBytes;
+    }
+
     public int strideBytes()
     {
         return stride;

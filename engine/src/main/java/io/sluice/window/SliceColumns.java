@@ -7,6 +7,7 @@ import io.sluice.state.StateWriter;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -466,78 +467,135 @@ final class SliceColumns implements AutoCloseable
         final long newestFrom = until - slide;
         // Slices of a gap between windows (slide > size) are never made, so none lies in [until, deadUntil).
         final long takeOutUntil = Math.min(deadUntil, until);
-        final int firstColumn = (int)first & ringMask;
+        // The running path reads and writes at raw addresses, with what it needs in locals: a store through the
+        // buffer's accessors may alias any field as far as the JIT knows, so each load would re-read the buffer's
+        // and the arena's fields, and the totals would go through memory, key after key.
+        final long base = cells.addressOffset();
+        final long headerStride = records.strideBytes();
+        final long columns = base + records.cellOffset(0, 0);
+        final long columnBytes = records.columnBytes();
+        final long cellBytes = records.cellBytes();
+        final int ringMask = this.ringMask;
+        final int[] ringCellsOf = this.ringCellsOf;
+        final int[] overflowSlicesOf = this.overflowSlicesOf;
+        final long firstColumn = columns + ((int)first & ringMask) * columnBytes;
+        int takenOut = 0; // ring cells freed on the running path: the field's count is brought up to date once, after
         boolean freed = false;
         for (int record = 0, limit = records.recordLimit(); record < limit; record++)
         {
-            final int header = records.offset(record);
-            final int keyTag = cells.getInt(header + KEY_TAG);
+            final long header = base + record * headerStride;
+            final int keyTag = UnsafeApi.getInt(header + KEY_TAG);
             if (keyTag == 0)
             {
                 continue;
             }
             // A key without overflow slices holds nothing outside the ring, wherever the window lies.
-            final boolean running = keepsRunning && overflowSlicesOf[record] == 0;
-            long frontMin = Long.MAX_VALUE;
-            long frontMax = Long.MIN_VALUE;
-            int back = 0; // none: a window summed afresh makes a new back below
-            if (running && cells.getLong(header + RUN_END) == windowEnd)
+            if (!keepsRunning || overflowSlicesOf[record] != 0 || UnsafeApi.getLong(header + RUN_END) != windowEnd)
             {
-                totalCount = cells.getLong(header + RUN_COUNT);
-                totalSum = cells.getLong(header + RUN_SUM);
-                totalMin = cells.getLong(header + FRONT_MIN);
-                totalMax = cells.getLong(header + FRONT_MAX);
-                // Straight from the ring, not through findLive: a key on this path holds no overflow slice, and
-                // the overflow check findLive makes for each empty cell cost about 1 ns per event (FiringShare).
-                for (long slice = newestFrom; slice < until; slice++)
+                freed |= fireAfresh(record, keyTag, nextEnd, first, until, deadUntil, takeOutUntil, keepsRunning, sink);
+                continue;
+            }
+            final long recordCells = record * cellBytes;
+            long count = UnsafeApi.getLong(header + RUN_COUNT);
+            long sum = UnsafeApi.getLong(header + RUN_SUM);
+            long frontMin = UnsafeApi.getLong(header + FRONT_MIN);
+            long frontMax = UnsafeApi.getLong(header + FRONT_MAX);
+            // Straight from the ring, not through findLive: a key on this path holds no overflow slice, and
+            // the overflow check findLive makes for each empty cell cost about 1 ns per event (FiringShare).
+            for (long slice = newestFrom; slice < until; slice++)
+            {
+                final long cell = columns + ((int)slice & ringMask) * columnBytes + recordCells;
+                final long cellCount = UnsafeApi.getLong(cell + AccumulatorLayout.COUNT_OFFSET);
+                if (cellCount != 0)
                 {
-                    final int cell = records.cellOffset(record, (int)slice & ringMask);
-                    if (cells.getLong(cell + AccumulatorLayout.COUNT_OFFSET) != 0)
-                    {
-                        addCellToTotals(cells, cell);
-                    }
+                    count += cellCount;
+                    sum += UnsafeApi.getLong(cell + AccumulatorLayout.SUM_OFFSET);
+                    frontMin = Math.min(frontMin, UnsafeApi.getLong(cell + AccumulatorLayout.MIN_OFFSET));
+                    frontMax = Math.max(frontMax, UnsafeApi.getLong(cell + AccumulatorLayout.MAX_OFFSET));
                 }
-                frontMin = totalMin;
-                frontMax = totalMax;
-                back = cells.getInt(header + BACK_SLICES);
-                final int firstCell = records.cellOffset(record, firstColumn);
-                totalMin = Math.min(totalMin, cells.getLong(firstCell + AccumulatorLayout.MIN_OFFSET));
-                totalMax = Math.max(totalMax, cells.getLong(firstCell + AccumulatorLayout.MAX_OFFSET));
             }
-            else
+            final long firstCell = firstColumn + recordCells;
+            if (count != 0)
             {
-                clearTotals();
-                addToTotals(record, first, until);
+                sink.window(keyTag, UnsafeApi.getLong(header + KEY_ID), count, sum,
+                    Math.min(frontMin, UnsafeApi.getLong(firstCell + AccumulatorLayout.MIN_OFFSET)),
+                    Math.max(frontMax, UnsafeApi.getLong(firstCell + AccumulatorLayout.MAX_OFFSET)));
             }
-            if (totalCount != 0)
+            // The oldest slices leave, within the ring since the window is: their count and sum out of the total.
+            for (long slice = first; slice < takeOutUntil; slice++)
             {
-                sink.window(keyTag, cells.getLong(header + KEY_ID), totalCount, totalSum, totalMin, totalMax);
-            }
-            takeOutAndClear(record, first, takeOutUntil);
-            if (running && totalCount != 0)
-            {
-                back -= slide; // the slices just taken out left from the back
-                if (back < slide)
+                final int column = (int)slice & ringMask;
+                final long cell = columns + column * columnBytes + recordCells;
+                final long cellCount = UnsafeApi.getLong(cell + AccumulatorLayout.COUNT_OFFSET);
+                if (cellCount != 0)
                 {
-                    makeBack(record, deadUntil, until);
-                    back = (int)(until - deadUntil);
-                    frontMin = Long.MAX_VALUE;
-                    frontMax = Long.MIN_VALUE;
+                    count -= cellCount; // long arithmetic wraps both ways alike: exact whatever the sums
+                    sum -= UnsafeApi.getLong(cell + AccumulatorLayout.SUM_OFFSET);
+                    UnsafeApi.putLong(cell + AccumulatorLayout.COUNT_OFFSET, 0);
+                    columnCells[column]--;
+                    ringCellsOf[record]--;
+                    takenOut++;
                 }
-                cells.putLong(header + RUN_END, nextEnd);
-                cells.putLong(header + RUN_COUNT, totalCount);
-                cells.putLong(header + RUN_SUM, totalSum);
-                cells.putLong(header + FRONT_MIN, frontMin);
-                cells.putLong(header + FRONT_MAX, frontMax);
-                cells.putInt(header + BACK_SLICES, back);
             }
-            else
+            if (count == 0)
             {
-                cells.putLong(header + RUN_END, NO_END);
+                // Nothing left in the window the total was for: no total to keep, and perhaps no record.
+                UnsafeApi.putLong(header + RUN_END, NO_END);
+                freed |= releaseIfEmpty(record);
+                continue;
             }
-            freed |= releaseIfEmpty(record);
+            int back = UnsafeApi.getInt(header + BACK_SLICES) - (int)slide; // the slices just taken out left from the back
+            if (back < slide)
+            {
+                makeBack(record, deadUntil, until);
+                back = (int)(until - deadUntil);
+                frontMin = Long.MAX_VALUE;
+                frontMax = Long.MIN_VALUE;
+            }
+            UnsafeApi.putLong(header + RUN_END, nextEnd);
+            UnsafeApi.putLong(header + RUN_COUNT, count);
+            UnsafeApi.putLong(header + RUN_SUM, sum);
+            UnsafeApi.putLong(header + FRONT_MIN, frontMin);
+            UnsafeApi.putLong(header + FRONT_MAX, frontMax);
+            UnsafeApi.putInt(header + BACK_SLICES, back);
         }
+        ringCells -= takenOut;
         return freed;
+    }
+
+    /**
+     * One key's window summed slice by slice, for a key whose running total is not current (or windows that
+     * keep none): emitted, its oldest slices freed, and a new running total and back made if the windows keep
+     * them. @return whether the record was freed.
+     */
+    private boolean fireAfresh(
+        final int record, final int keyTag, final long nextEnd, final long first, final long until,
+        final long deadUntil, final long takeOutUntil, final boolean keepsRunning, final WindowTotals sink)
+    {
+        final UnsafeBuffer cells = records.buffer();
+        final int header = records.offset(record);
+        clearTotals();
+        addToTotals(record, first, until);
+        if (totalCount != 0)
+        {
+            sink.window(keyTag, cells.getLong(header + KEY_ID), totalCount, totalSum, totalMin, totalMax);
+        }
+        takeOutAndClear(record, first, takeOutUntil);
+        if (keepsRunning && overflowSlicesOf[record] == 0 && totalCount != 0)
+        {
+            makeBack(record, deadUntil, until);
+            cells.putLong(header + RUN_END, nextEnd);
+            cells.putLong(header + RUN_COUNT, totalCount);
+            cells.putLong(header + RUN_SUM, totalSum);
+            cells.putLong(header + FRONT_MIN, Long.MAX_VALUE);
+            cells.putLong(header + FRONT_MAX, Long.MIN_VALUE);
+            cells.putInt(header + BACK_SLICES, (int)(until - deadUntil));
+        }
+        else
+        {
+            cells.putLong(header + RUN_END, NO_END);
+        }
+        return releaseIfEmpty(record);
     }
 
     /** A slice the running total may include has changed: the next firing merges afresh. */
