@@ -275,6 +275,25 @@ final class SliceColumns implements AutoCloseable
     /** Merges a whole slice accumulator into the key's slice, creating it as needed: a hand-over from {@link OpenSlices}. */
     void merge(final int record, final long slice, final DirectBuffer source, final int sourceOffset)
     {
+        if (inRing(slice) && overflowSlicesOf[record] == 0)
+        {
+            // The common case, a slice of a key holding nothing outside the ring, at raw addresses: through the
+            // buffers' accessors each load would re-read their fields, which a store to either may alias.
+            final int column = (int)slice & ringMask;
+            final long cell = records.buffer().addressOffset() + records.cellOffset(record, column);
+            if (UnsafeApi.getLong(cell + AccumulatorLayout.COUNT_OFFSET) == 0)
+            {
+                final long from = source.addressOffset() + sourceOffset;
+                for (int i = 0, bytes = layout.bytes(); i < bytes; i += 8)
+                {
+                    UnsafeApi.putLong(cell + i, UnsafeApi.getLong(from + i));
+                }
+                ringCellsOf[record]++;
+                columnCells[column]++;
+                ringCells++;
+                return;
+            }
+        }
         final UnsafeBuffer buffer = locate(record, slice);
         final int offset = located;
         if (buffer.getLong(offset + AccumulatorLayout.COUNT_OFFSET) == 0)
@@ -413,19 +432,24 @@ final class SliceColumns implements AutoCloseable
      */
     private void makeBack(final int record, final long from, final long until)
     {
-        final UnsafeBuffer cells = records.buffer();
+        // At raw addresses, with the arena's layout in locals: through the buffer, each store would make the JIT
+        // reload the fields the next address is made of.
+        final RecordArena records = this.records;
+        final long columns = records.buffer().addressOffset() + records.cellOffset(record, 0);
+        final long columnBytes = records.columnBytes();
+        final int ringMask = this.ringMask;
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
         for (long slice = until - 1; slice >= from; slice--)
         {
-            final int cell = records.cellOffset(record, (int)slice & ringMask);
-            if (cells.getLong(cell + AccumulatorLayout.COUNT_OFFSET) != 0)
+            final long cell = columns + ((int)slice & ringMask) * columnBytes;
+            if (UnsafeApi.getLong(cell + AccumulatorLayout.COUNT_OFFSET) != 0)
             {
-                min = Math.min(min, cells.getLong(cell + AccumulatorLayout.MIN_OFFSET));
-                max = Math.max(max, cells.getLong(cell + AccumulatorLayout.MAX_OFFSET));
+                min = Math.min(min, UnsafeApi.getLong(cell + AccumulatorLayout.MIN_OFFSET));
+                max = Math.max(max, UnsafeApi.getLong(cell + AccumulatorLayout.MAX_OFFSET));
             }
-            cells.putLong(cell + AccumulatorLayout.MIN_OFFSET, min);
-            cells.putLong(cell + AccumulatorLayout.MAX_OFFSET, max);
+            UnsafeApi.putLong(cell + AccumulatorLayout.MIN_OFFSET, min);
+            UnsafeApi.putLong(cell + AccumulatorLayout.MAX_OFFSET, max);
         }
     }
 
