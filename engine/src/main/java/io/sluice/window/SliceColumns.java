@@ -275,7 +275,7 @@ final class SliceColumns implements AutoCloseable
     /** Merges a whole slice accumulator into the key's slice, creating it as needed: a hand-over from {@link OpenSlices}. */
     void merge(final int record, final long slice, final DirectBuffer source, final int sourceOffset)
     {
-        if (inRing(slice) && overflowSlicesOf[record] == 0)
+        if (inRing(slice) && overflowSlicesOf[record] == 0 && source.byteArray() == null)
         {
             // The common case, a slice of a key holding nothing outside the ring, at raw addresses: through the
             // buffers' accessors each load would re-read their fields, which a store to either may alias.
@@ -288,9 +288,7 @@ final class SliceColumns implements AutoCloseable
                 {
                     UnsafeApi.putLong(cell + i, UnsafeApi.getLong(from + i));
                 }
-                ringCellsOf[record]++;
-                columnCells[column]++;
-                ringCells++;
+                countNewRingCell(record, column);
                 return;
             }
         }
@@ -318,9 +316,7 @@ final class SliceColumns implements AutoCloseable
         final int header = records.offset(record);
         if (inRing(slice))
         {
-            ringCellsOf[record]++;
-            columnCells[(int)slice & ringMask]++;
-            ringCells++;
+            countNewRingCell(record, (int)slice & ringMask);
             located = records.cellOffset(record, (int)slice & ringMask);
             return cells; // count 0: the caller fills it
         }
@@ -329,6 +325,14 @@ final class SliceColumns implements AutoCloseable
         overflowSlicesOf[record]++;
         located = overflow.valueOffset(created);
         return overflow.buffer();
+    }
+
+    /** Counts a ring cell the caller is filling as live: in the key's, the column's and the ring's counts. */
+    private void countNewRingCell(final int record, final int column)
+    {
+        ringCellsOf[record]++;
+        columnCells[column]++;
+        ringCells++;
     }
 
     /**
@@ -410,16 +414,20 @@ final class SliceColumns implements AutoCloseable
     /** Takes the count and sum of the key's ring slices [from, until) out of the totals and frees them. */
     private void takeOutAndClear(final int record, final long from, final long until)
     {
-        final UnsafeBuffer cells = records.buffer();
+        // At raw addresses, as makeBack: the firing walk runs this for every key, with its totals in the fields.
+        final RecordArena records = this.records;
+        final long columns = records.buffer().addressOffset() + records.cellOffset(record, 0);
+        final long columnBytes = records.columnBytes();
         for (long slice = Math.max(from, low), end = Math.min(until, low + ringSlices); slice < end; slice++)
         {
-            final int cell = records.cellOffset(record, (int)slice & ringMask);
-            final long count = cells.getLong(cell + AccumulatorLayout.COUNT_OFFSET);
+            final int column = (int)slice & ringMask;
+            final long cell = columns + column * columnBytes;
+            final long count = UnsafeApi.getLong(cell + AccumulatorLayout.COUNT_OFFSET);
             if (count != 0)
             {
                 totalCount -= count; // long arithmetic wraps both ways alike: exact whatever the sums
-                totalSum -= cells.getLong(cell + AccumulatorLayout.SUM_OFFSET);
-                clearLiveRingCell(record, slice, cell);
+                totalSum -= UnsafeApi.getLong(cell + AccumulatorLayout.SUM_OFFSET);
+                clearLiveRingCell(record, column, cell);
             }
         }
     }
@@ -491,7 +499,7 @@ final class SliceColumns implements AutoCloseable
         final long newestFrom = until - slide;
         // Slices of a gap between windows (slide > size) are never made, so none lies in [until, deadUntil).
         final long takeOutUntil = Math.min(deadUntil, until);
-        // The running path reads and writes at raw addresses, with what it needs in locals: a store through the
+        // The running path reads and writes at raw addresses, with the layout in locals: a store through the
         // buffer's accessors may alias any field as far as the JIT knows, so each load would re-read the buffer's
         // and the arena's fields, and the totals would go through memory, key after key.
         final long base = cells.addressOffset();
@@ -500,10 +508,8 @@ final class SliceColumns implements AutoCloseable
         final long columnBytes = records.columnBytes();
         final long cellBytes = records.cellBytes();
         final int ringMask = this.ringMask;
-        final int[] ringCellsOf = this.ringCellsOf;
         final int[] overflowSlicesOf = this.overflowSlicesOf;
         final long firstColumn = columns + ((int)first & ringMask) * columnBytes;
-        int takenOut = 0; // ring cells freed on the running path: the field's count is brought up to date once, after
         boolean freed = false;
         for (int record = 0, limit = records.recordLimit(); record < limit; record++)
         {
@@ -545,22 +551,12 @@ final class SliceColumns implements AutoCloseable
                     Math.min(frontMin, UnsafeApi.getLong(firstCell + AccumulatorLayout.MIN_OFFSET)),
                     Math.max(frontMax, UnsafeApi.getLong(firstCell + AccumulatorLayout.MAX_OFFSET)));
             }
-            // The oldest slices leave, within the ring since the window is: their count and sum out of the total.
-            for (long slice = first; slice < takeOutUntil; slice++)
-            {
-                final int column = (int)slice & ringMask;
-                final long cell = columns + column * columnBytes + recordCells;
-                final long cellCount = UnsafeApi.getLong(cell + AccumulatorLayout.COUNT_OFFSET);
-                if (cellCount != 0)
-                {
-                    count -= cellCount; // long arithmetic wraps both ways alike: exact whatever the sums
-                    sum -= UnsafeApi.getLong(cell + AccumulatorLayout.SUM_OFFSET);
-                    UnsafeApi.putLong(cell + AccumulatorLayout.COUNT_OFFSET, 0);
-                    columnCells[column]--;
-                    ringCellsOf[record]--;
-                    takenOut++;
-                }
-            }
+            // The oldest slices leave, through the totals' fields, which takeOutAndClear works on.
+            totalCount = count;
+            totalSum = sum;
+            takeOutAndClear(record, first, takeOutUntil);
+            count = totalCount;
+            sum = totalSum;
             if (count == 0)
             {
                 // Nothing left in the window the total was for: no total to keep, and perhaps no record.
@@ -583,7 +579,6 @@ final class SliceColumns implements AutoCloseable
             UnsafeApi.putLong(header + FRONT_MAX, frontMax);
             UnsafeApi.putInt(header + BACK_SLICES, back);
         }
-        ringCells -= takenOut;
         return freed;
     }
 
@@ -640,7 +635,7 @@ final class SliceColumns implements AutoCloseable
             final int cell = records.cellOffset(record, (int)slice & ringMask);
             if (cells.getLong(cell + AccumulatorLayout.COUNT_OFFSET) != 0)
             {
-                clearLiveRingCell(record, slice, cell);
+                clearLiveRingCell(record, (int)slice & ringMask, cells.addressOffset() + cell);
             }
         }
     }
@@ -663,12 +658,11 @@ final class SliceColumns implements AutoCloseable
         return freed;
     }
 
-    /** Frees the cell at a ring offset the caller has read as live, for the slice given. */
-    void clearLiveRingCell(final int record, final long slice, final int cell)
+    /** Frees a ring cell, at the raw address the caller has read it live at: the inverse of {@link #countNewRingCell}. */
+    private void clearLiveRingCell(final int record, final int column, final long cellAddress)
     {
-        final UnsafeBuffer cells = records.buffer();
-        cells.putLong(cell + AccumulatorLayout.COUNT_OFFSET, 0);
-        columnCells[(int)slice & ringMask]--;
+        UnsafeApi.putLong(cellAddress + AccumulatorLayout.COUNT_OFFSET, 0);
+        columnCells[column]--;
         ringCells--;
         ringCellsOf[record]--;
     }
