@@ -466,15 +466,17 @@ public final class OffHeapTable implements AutoCloseable
 
     private int place(final long key1, final long key2, final int tag)
     {
+        // At raw addresses, as find: an insert is on the element path of every new window or slice.
+        final long address = buffer.addressOffset();
         int index = home(key1, key2, tag);
-        while (buffer.getInt(index * stride + TAG_OFFSET) != 0)
+        while (UnsafeApi.getInt(address + (long)index * stride + TAG_OFFSET) != 0)
         {
             index = (index + 1) & mask;
         }
         final int offset = index * stride;
-        buffer.putLong(offset + KEY1_OFFSET, key1);
-        buffer.putLong(offset + KEY2_OFFSET, key2);
-        buffer.putInt(offset + TAG_OFFSET, tag);
+        UnsafeApi.putLong(address + offset + KEY1_OFFSET, key1);
+        UnsafeApi.putLong(address + offset + KEY2_OFFSET, key2);
+        UnsafeApi.putInt(address + offset + TAG_OFFSET, tag);
         occupied[index >>> 6] |= 1L << index;
         return offset;
     }

@@ -98,6 +98,11 @@ public final class AccumulatorLayout
     /** Initialises an accumulator holding exactly one value. */
     public void first(final MutableDirectBuffer buffer, final int offset, final long value)
     {
+        if (buffer.byteArray() == null && customs.length == 0)
+        {
+            firstOffHeap(buffer.addressOffset() + offset, value);
+            return;
+        }
         buffer.putLong(offset + COUNT_OFFSET, 1);
         buffer.putLong(offset + SUM_OFFSET, value);
         buffer.putLong(offset + MIN_OFFSET, value);
@@ -139,6 +144,15 @@ public final class AccumulatorLayout
         UnsafeApi.putLong(address + SUM_OFFSET, UnsafeApi.getLong(address + SUM_OFFSET) + value);
         UnsafeApi.putLong(address + MIN_OFFSET, Math.min(UnsafeApi.getLong(address + MIN_OFFSET), value));
         UnsafeApi.putLong(address + MAX_OFFSET, Math.max(UnsafeApi.getLong(address + MAX_OFFSET), value));
+    }
+
+    /** As {@link #addOffHeap}, for an accumulator's first value. */
+    private static void firstOffHeap(final long address, final long value)
+    {
+        UnsafeApi.putLong(address + COUNT_OFFSET, 1);
+        UnsafeApi.putLong(address + SUM_OFFSET, value);
+        UnsafeApi.putLong(address + MIN_OFFSET, value);
+        UnsafeApi.putLong(address + MAX_OFFSET, value);
     }
 
     /** The empty accumulator: count 0, and min/max at their identities. */

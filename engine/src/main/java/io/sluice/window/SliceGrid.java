@@ -66,13 +66,22 @@ final class SliceGrid
             {
                 return;
             }
-            final long start = eventTimeMs - Math.floorMod(eventTimeMs - offsetMs, sliceMs);
-            sliceStart = start;
-            sliceEnd = start + sliceMs;
-            sliceIndex = sliceIndex(start);
-            firstEnd = firstWindowEnd(start);
-            lastEnd = lastWindowEnd(start);
+            relocate(eventTimeMs);
         }
+    }
+
+    /**
+     * Works the slice out afresh: once per slice boundary, not per event. A method of its own so that the
+     * divisions stay out of the callers' compiled code, which the JIT then inlines more readily.
+     */
+    private void relocate(final long eventTimeMs)
+    {
+        final long start = eventTimeMs - Math.floorMod(eventTimeMs - offsetMs, sliceMs);
+        sliceStart = start;
+        sliceEnd = start + sliceMs;
+        sliceIndex = sliceIndex(start);
+        firstEnd = firstWindowEnd(start);
+        lastEnd = lastWindowEnd(start);
     }
 
     private void swapWithOther()
