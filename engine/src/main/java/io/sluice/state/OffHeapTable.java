@@ -469,7 +469,7 @@ public final class OffHeapTable implements AutoCloseable
         // At raw addresses, as find: an insert is on the element path of every new window or slice.
         final long address = buffer.addressOffset();
         int index = home(key1, key2, tag);
-        while (UnsafeApi.getInt(address + (long)index * stride + TAG_OFFSET) != 0)
+        while (UnsafeApi.getInt(address + index * stride + TAG_OFFSET) != 0)
         {
             index = (index + 1) & mask;
         }
