@@ -175,20 +175,57 @@ public final class OffHeapTable implements AutoCloseable
      */
     public int insert(final long key1, final long key2, final int tag)
     {
-        if (tag == 0)
-        {
-            throw new IllegalArgumentException("tag 0 is reserved for empty slots");
-        }
+        requireUsableTag(tag);
         if (size + 1 > resizeThreshold)
         {
             rehash(capacity << 1);
         }
         final int offset = place(key1, key2, tag);
-        if (++size > peakSize)
-        {
-            peakSize = size;
-        }
+        countInserted();
         return offset;
+    }
+
+    /**
+     * Finds the key's entry, or inserts it (value area and aux zeroed) in the empty slot the search ended at:
+     * one probe where {@link #find} then {@link #insert} take two, and one probe loop in the caller's compiled
+     * code, which keeps a window operator's element path small enough for the JIT to inline.
+     *
+     * @return the entry's offset if the key was there; for a new entry, -(its offset) - 1, as
+     *         {@link java.util.Arrays#binarySearch(long[], long)} reports an absent key ({@link #insertedOffset}).
+     */
+    public int findOrInsert(final long key1, final long key2, final int tag)
+    {
+        final long address = buffer.addressOffset();
+        int index = home(key1, key2, tag);
+        while (true)
+        {
+            final int offset = index * stride;
+            final int slotTag = UnsafeApi.getInt(address + offset + TAG_OFFSET);
+            if (slotTag == 0)
+            {
+                break;
+            }
+            if (slotTag == tag && UnsafeApi.getLong(address + offset + KEY1_OFFSET) == key1 &&
+                UnsafeApi.getLong(address + offset + KEY2_OFFSET) == key2)
+            {
+                return offset;
+            }
+            index = (index + 1) & mask;
+        }
+        requireUsableTag(tag);
+        if (size + 1 > resizeThreshold)
+        {
+            return -insert(key1, key2, tag) - 1; // grows, which moves every entry: the slot found is void
+        }
+        final int offset = placeAt(address, index, key1, key2, tag);
+        countInserted();
+        return -offset - 1;
+    }
+
+    /** The offset of the entry {@link #findOrInsert} has just inserted, from its negative result. */
+    public static int insertedOffset(final int findOrInsertResult)
+    {
+        return -findOrInsertResult - 1;
     }
 
     /** Removes the entry at the given offset, shifting later members of its probe chain back. */
@@ -464,6 +501,22 @@ public final class OffHeapTable implements AutoCloseable
         }
     }
 
+    private static void requireUsableTag(final int tag)
+    {
+        if (tag == 0)
+        {
+            throw new IllegalArgumentException("tag 0 is reserved for empty slots");
+        }
+    }
+
+    private void countInserted()
+    {
+        if (++size > peakSize)
+        {
+            peakSize = size;
+        }
+    }
+
     private int place(final long key1, final long key2, final int tag)
     {
         // At raw addresses, as find: an insert is on the element path of every new window or slice.
@@ -473,6 +526,12 @@ public final class OffHeapTable implements AutoCloseable
         {
             index = (index + 1) & mask;
         }
+        return placeAt(address, index, key1, key2, tag);
+    }
+
+    /** Writes the key into the empty slot at this index. @return the new entry's offset. */
+    private int placeAt(final long address, final int index, final long key1, final long key2, final int tag)
+    {
         final int offset = index * stride;
         UnsafeApi.putLong(address + offset + KEY1_OFFSET, key1);
         UnsafeApi.putLong(address + offset + KEY2_OFFSET, key2);

@@ -7,34 +7,50 @@ import io.sluice.state.StateWriter;
 import java.util.Arrays;
 
 /**
- * The grid indexes of windows waiting to fire, in firing order, with how many windows each holds and
- * whether those windows have timers of their own ("listed"): the tumbling windows' firing order.
+ * The grid indexes of windows waiting to fire, in firing order, with how many windows each holds, and up
+ * to which index those windows have timers of their own ("listed"): the tumbling windows' firing order.
  *
  * <pre>
- *   pending:  [index 41: 9 980 windows, unlisted] [index 42: 6 310, unlisted]      sorted by index = by end
- *             ^ head (fires next)                                       tail ^
+ *   pending:  [index 41: 9 980 windows] [index 42: 6 310 + 2 hot] [index 43: 12 + 25 hot]   sorted by index = by end
+ *             ^ head (fires next)                                             tail ^
+ *   listed through: index 42 (41 and 42 listed, 43 not)
  * </pre>
  *
  * Every window of an index ends together, so the operator needs no timer per window while it can fire an
  * index by walking its table, which pays when the index holds a good share of the live windows (the
  * common case: most keys active in most windows). Only when an index is too sparse for a walk does the
- * operator list it: one walk gives every window of every pending index a timer, and windows created
- * later in a listed index get theirs as they are created. Either way each window costs O(1).
+ * operator list it: one walk gives every window of every pending index a timer, and from then on every
+ * window created at or below the newest index listed gets its timer as it is created, also in an index
+ * that was not pending at the walk. Either way each window costs O(1).
  *
- * <p>Lookups check the newest two indexes first (elements land in the present window, or the one before
- * it during disorder), then search; a new index is nearly always the newest, so inserting is an append.
+ * <p>Counting a new window is on the element path, so it touches no array: new windows land in the present
+ * window, or during disorder the one before, so they are counted in fields for those two "hot" indexes and
+ * added to the counts when a third index turns hot or the counts are read ({@link #settle}). Listing is one
+ * bound, not a flag per index. A short element path is one the JIT inlines into its caller (see
+ * {@link TumblingWindowOperator#onElement}).
  */
 final class FireSchedule
 {
-    private static final int SECTION = 0x5C4ED01E;
+    // A new number for each change of the saved form, so that an older checkpoint is refused.
+    private static final int SECTION = 0x5C4ED01F;
+    /** No index: below every index of the supported time range (±2^62 ms). */
+    private static final long NONE = Long.MIN_VALUE;
 
     private final SliceGrid grid;
     private long[] indexes = new long[16];
     private int[] counts = new int[16];
-    private boolean[] listed = new boolean[16];
     private int head;
     private int tail;
+    /** Every index at or below this is listed; {@link #NONE} for none. */
+    private long listedThrough = NONE;
     private int unlistedWindows;
+    /** The index the latest new index's window was created at, pending with its place in the arrays, or {@link #NONE}. */
+    private long hotIndex = NONE;
+    /** Windows created at the hot index and not yet in its count. */
+    private int hotWindows;
+    /** The hot index before it, as {@link #hotIndex}. */
+    private long otherHotIndex = NONE;
+    private int otherHotWindows;
 
     FireSchedule(final SliceGrid grid)
     {
@@ -48,18 +64,53 @@ final class FireSchedule
      */
     boolean windowCreated(final long index)
     {
-        int at = find(index);
-        if (at < 0)
+        if (index == hotIndex)
         {
-            at = insertAt(-at - 1, index);
+            hotWindows++;
         }
-        counts[at]++;
-        if (listed[at])
+        else if (index == otherHotIndex)
+        {
+            otherHotWindows++;
+        }
+        else
+        {
+            becomeHot(index); // about once per index: left out of line
+        }
+        if (index <= listedThrough)
         {
             return true;
         }
         unlistedWindows++;
         return false;
+    }
+
+    /** Counts a window at this index, which becomes the hot one, and pending from now on; the hot one before becomes the other. */
+    private void becomeHot(final long index)
+    {
+        settle();
+        final int at = find(index);
+        if (at < 0)
+        {
+            insertAt(-at - 1, index);
+        }
+        otherHotIndex = hotIndex;
+        hotIndex = index;
+        hotWindows = 1;
+    }
+
+    /** Adds the windows counted for the hot indexes to their counts: before anything reads the counts. */
+    private void settle()
+    {
+        if (hotWindows != 0)
+        {
+            counts[find(hotIndex)] += hotWindows;
+            hotWindows = 0;
+        }
+        if (otherHotWindows != 0)
+        {
+            counts[find(otherHotIndex)] += otherHotWindows;
+            otherHotWindows = 0;
+        }
     }
 
     boolean isEmpty()
@@ -99,19 +150,30 @@ final class FireSchedule
 
     int earliestCount()
     {
+        settle();
         return counts[head];
     }
 
     boolean earliestListed()
     {
-        return listed[head];
+        return indexes[head] <= listedThrough;
     }
 
     void removeEarliest()
     {
-        if (!listed[head])
+        settle();
+        if (!earliestListed())
         {
             unlistedWindows -= counts[head];
+        }
+        // It fires now: no window is created there again.
+        if (indexes[head] == hotIndex)
+        {
+            hotIndex = NONE;
+        }
+        if (indexes[head] == otherHotIndex)
+        {
+            otherHotIndex = NONE;
         }
         head++;
         if (head == tail)
@@ -124,14 +186,19 @@ final class FireSchedule
     /** Whether windows at this index wait to fire without timers of their own. */
     boolean isUnlisted(final long index)
     {
-        final int at = find(index);
-        return at >= 0 && !listed[at];
+        return index > listedThrough && find(index) >= 0;
     }
 
-    /** Marks every pending index listed: the caller has just given each of their windows a fire timer. */
+    /**
+     * Marks every pending index listed, and every index below the newest that turns up later: the caller has
+     * just given each pending window a fire timer, and gives one to each window created at a listed index.
+     */
     void listAll()
     {
-        Arrays.fill(listed, head, tail, true);
+        if (!isEmpty())
+        {
+            listedThrough = Math.max(listedThrough, indexes[tail - 1]);
+        }
         unlistedWindows = 0;
     }
 
@@ -143,10 +210,11 @@ final class FireSchedule
 
     void saveTo(final StateWriter out)
     {
-        out.section(SECTION).putInt(tail - head);
+        settle();
+        out.section(SECTION).putInt(tail - head).putLong(listedThrough);
         for (int i = head; i < tail; i++)
         {
-            out.putLong(indexes[i]).putInt(counts[i]).putBoolean(listed[i]);
+            out.putLong(indexes[i]).putInt(counts[i]);
         }
     }
 
@@ -161,20 +229,23 @@ final class FireSchedule
         final int capacity = Math.max(16, pending);
         indexes = new long[capacity];
         counts = new int[capacity];
-        listed = new boolean[capacity];
         head = 0;
         tail = pending;
+        listedThrough = in.getLong();
         unlistedWindows = 0;
+        hotIndex = NONE;
+        hotWindows = 0;
+        otherHotIndex = NONE;
+        otherHotWindows = 0;
         for (int i = 0; i < pending; i++)
         {
             indexes[i] = in.getLong();
             counts[i] = in.getInt();
-            listed[i] = in.getBoolean();
             if (counts[i] <= 0 || (i > 0 && indexes[i] <= indexes[i - 1]))
             {
                 throw new IllegalStateException("checkpoint holds a fire schedule out of order or with an empty index");
             }
-            unlistedWindows += listed[i] ? 0 : counts[i];
+            unlistedWindows += indexes[i] <= listedThrough ? 0 : counts[i];
         }
     }
 
@@ -196,7 +267,7 @@ final class FireSchedule
         return Arrays.binarySearch(indexes, head, tail, index);
     }
 
-    private int insertAt(final int position, final long index)
+    private void insertAt(final int position, final long index)
     {
         int at = position;
         if (tail == indexes.length)
@@ -214,21 +285,17 @@ final class FireSchedule
                 final int capacity = indexes.length << 1;
                 indexes = Arrays.copyOf(indexes, capacity);
                 counts = Arrays.copyOf(counts, capacity);
-                listed = Arrays.copyOf(listed, capacity);
             }
         }
         shift(at, at + 1, tail - at);
         indexes[at] = index;
         counts[at] = 0;
-        listed[at] = false;
         tail++;
-        return at;
     }
 
     private void shift(final int from, final int to, final int length)
     {
         System.arraycopy(indexes, from, indexes, to, length);
         System.arraycopy(counts, from, counts, to, length);
-        System.arraycopy(listed, from, listed, to, length);
     }
 }

@@ -64,6 +64,80 @@ class OffHeapTableTest
         }
     }
 
+    /**
+     * findOrInsert against a map: it finds what is there and inserts what is not, with a zeroed value,
+     * also when the insert grows the table (a 16-slot table fills many times over) and among removals.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5})
+    void findOrInsertFindsWhatIsThereAndInsertsWhatIsNot(final long seed)
+    {
+        final SplittableRandom random = new SplittableRandom(seed);
+        final Map<Key, Long> reference = new HashMap<>();
+        try (OffHeapTable table = new OffHeapTable(8, 16))
+        {
+            for (int op = 0; op < 200_000; op++)
+            {
+                final Key key = new Key(random.nextLong(-300, 300), random.nextLong(0, 4), 1 + random.nextInt(2));
+                final int result = table.findOrInsert(key.key1(), key.key2(), key.tag());
+                final Long known = reference.get(key);
+                if (known != null)
+                {
+                    assertTrue(result >= 0, "found " + key);
+                    assertEquals(known, table.buffer().getLong(table.valueOffset(result)));
+                    if (random.nextInt(3) == 0)
+                    {
+                        table.removeAt(result);
+                        reference.remove(key);
+                    }
+                }
+                else
+                {
+                    assertTrue(result < 0, "inserted " + key);
+                    final int created = OffHeapTable.insertedOffset(result);
+                    assertEquals(key, new Key(table.key1(created), table.key2(created), table.tag(created)));
+                    assertEquals(0L, table.buffer().getLong(table.valueOffset(created)));
+                    assertEquals(0, table.aux(created));
+                    assertEquals(created, table.find(key.key1(), key.key2(), key.tag()));
+                    final long value = random.nextLong() | 1; // never 0, so a missed zeroing shows
+                    table.buffer().putLong(table.valueOffset(created), value);
+                    reference.put(key, value);
+                }
+                assertEquals(reference.size(), table.size());
+            }
+            for (final Map.Entry<Key, Long> entry : reference.entrySet())
+            {
+                final Key key = entry.getKey();
+                final int found = table.findOrInsert(key.key1(), key.key2(), key.tag());
+                assertTrue(found >= 0, "still there: " + key);
+                assertEquals(entry.getValue(), table.buffer().getLong(table.valueOffset(found)));
+            }
+            assertEquals(reference.size(), table.size());
+        }
+    }
+
+    @Test
+    void findOrInsertGrowsTheTableAtItsThresholdAndTheNewEntryIsWhereItSays()
+    {
+        try (OffHeapTable table = new OffHeapTable(8, 16))
+        {
+            // 60 % of 16 slots: the tenth entry would pass the threshold, so it doubles the table first.
+            for (int key = 1; key <= 9; key++)
+            {
+                table.findOrInsert(key, 0, 1);
+            }
+            assertEquals(16, table.capacity());
+            final int tenth = OffHeapTable.insertedOffset(table.findOrInsert(10, 0, 1));
+            assertEquals(32, table.capacity());
+            assertEquals(tenth, table.find(10, 0, 1));
+            for (int key = 1; key <= 10; key++)
+            {
+                assertTrue(table.findOrInsert(key, 0, 1) >= 0, "key " + key + " is found after the growth");
+            }
+            assertEquals(10, table.size());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
     void removingAllEntriesOfOneKey2LeavesEveryOtherEntryReachable(final long seed)
@@ -239,6 +313,8 @@ class OffHeapTableTest
         try (OffHeapTable table = new OffHeapTable(0, 16))
         {
             assertThrows(IllegalArgumentException.class, () -> table.insert(1, 1, 0));
+            assertThrows(IllegalArgumentException.class, () -> table.findOrInsert(1, 1, 0));
+            assertEquals(0, table.size());
         }
     }
 
