@@ -66,14 +66,13 @@ final class OpenSlices implements AutoCloseable
             return false;
         }
         final OffHeapTable slices = this.slices;
-        final int entry = slices.find(keyId, slice, keyTag);
-        if (entry != OffHeapTable.NOT_FOUND)
+        final int entry = slices.findOrInsert(keyId, slice, keyTag);
+        if (entry >= 0)
         {
             layout.add(slices.buffer(), slices.valueOffset(entry), value);
             return true;
         }
-        final int created = slices.insert(keyId, slice, keyTag);
-        layout.first(slices.buffer(), slices.valueOffset(created), value);
+        layout.first(slices.buffer(), slices.valueOffset(OffHeapTable.insertedOffset(entry)), value);
         counts[(int)slice & (SPAN - 1)]++;
         return true;
     }
