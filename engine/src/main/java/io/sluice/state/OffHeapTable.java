@@ -214,10 +214,15 @@ public final class OffHeapTable implements AutoCloseable
         requireUsableTag(tag);
         if (size + 1 > resizeThreshold)
         {
-            return -insert(key1, key2, tag) - 1; // grows, which moves every entry: the slot found is void
+            return asInserted(insert(key1, key2, tag)); // grows, which moves every entry: the slot found is void
         }
         final int offset = placeAt(buffer.addressOffset(), -found - 1, key1, key2, tag);
         countInserted();
+        return asInserted(offset);
+    }
+
+    private static int asInserted(final int offset)
+    {
         return -offset - 1;
     }
 
@@ -518,7 +523,7 @@ public final class OffHeapTable implements AutoCloseable
 
     private int place(final long key1, final long key2, final int tag)
     {
-        // At raw addresses, as find: an insert is on the element path of every new window or slice.
+        // At raw addresses, as probe: every insert and every rehash comes through here.
         final long address = buffer.addressOffset();
         int index = home(key1, key2, tag);
         while (UnsafeApi.getInt(address + index * stride + TAG_OFFSET) != 0)

@@ -44,7 +44,7 @@ final class FireSchedule
     /** Every index at or below this is listed; {@link #NONE} for none. */
     private long listedThrough = NONE;
     private int unlistedWindows;
-    /** The index the latest new index's window was created at, pending with its place in the arrays, or {@link #NONE}. */
+    /** The index that turned hot last, pending with its place in the arrays, or {@link #NONE}. */
     private long hotIndex = NONE;
     /** Windows created at the hot index and not yet in its count. */
     private int hotWindows;
@@ -101,15 +101,17 @@ final class FireSchedule
     /** Adds the windows counted for the hot indexes to their counts: before anything reads the counts. */
     private void settle()
     {
-        if (hotWindows != 0)
+        addToCount(hotIndex, hotWindows);
+        addToCount(otherHotIndex, otherHotWindows);
+        hotWindows = 0;
+        otherHotWindows = 0;
+    }
+
+    private void addToCount(final long index, final int windows)
+    {
+        if (windows != 0)
         {
-            counts[find(hotIndex)] += hotWindows;
-            hotWindows = 0;
-        }
-        if (otherHotWindows != 0)
-        {
-            counts[find(otherHotIndex)] += otherHotWindows;
-            otherHotWindows = 0;
+            counts[find(index)] += windows;
         }
     }
 

@@ -32,11 +32,10 @@ final class FiringCounter implements AutoCloseable
         {
             return 0;
         }
-        final int entry = counts.find(keyId, windowEnd, keyTag);
-        if (entry == OffHeapTable.NOT_FOUND)
+        final int entry = counts.findOrInsert(keyId, windowEnd, keyTag);
+        if (entry < 0)
         {
-            final int created = counts.insert(keyId, windowEnd, keyTag);
-            counts.aux(created, 1);
+            counts.aux(OffHeapTable.insertedOffset(entry), 1);
             timers.add(windowEnd - 1 + latenessMs, cleanupTimerKind, keyId, keyTag, windowEnd);
             return 0;
         }
