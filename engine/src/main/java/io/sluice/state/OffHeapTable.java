@@ -45,6 +45,7 @@ public final class OffHeapTable implements AutoCloseable
     private final int initialCapacity;
     private DirectMemory memory;
     private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
+    private final Key2Range key2Range = new Key2Range();
     private int capacity;
     // One bit per slot, set while it holds an entry: a snapshot visits live entries without reading every
     // slot of a sparse table (a table sized for a million keys holding a few is 128 MB of empty slots).
@@ -273,17 +274,33 @@ public final class OffHeapTable implements AutoCloseable
 
     /**
      * Visits every live entry whose key2 is in [from, until) and removes them all, in one walk whatever the
-     * range. Entry by entry, each removal would shift its probe chain back; here the walk starts after a slot
-     * that was empty (no probe chain crosses one) and goes once round the table: a visited entry is cleared
-     * where it is, and a survivor, with every slot before it already settled, moves back to the first free
-     * slot on its own chain, as a rehash would. A survivor moves only if its run of occupied slots has lost
-     * an entry ahead of it, so most need not even be hashed.
+     * range ({@link #removeWhere}).
      *
-     * @param visitor sees each entry before it goes, in the walk's order (slot order from the starting slot,
-     *                round to it); it must not insert or remove.
+     * @param visitor sees each entry before it goes, in the walk's order; it must not insert or remove.
      * @return how many entries were removed.
      */
     public int removeAllWithKey2In(final long from, final long until, final EntryVisitor visitor)
+    {
+        final Key2Range range = this.key2Range;
+        range.from = from;
+        range.until = until;
+        range.visitor = visitor;
+        return removeWhere(range);
+    }
+
+    /**
+     * Offers every live entry to the filter, in one walk, and removes those it asks to. Entry by entry, each
+     * removal would shift its probe chain back; here the walk starts after a slot that was empty (no probe
+     * chain crosses one) and goes once round the table: an entry to remove is cleared where it is, and a
+     * survivor, with every slot before it already settled, moves back to the first free slot on its own chain,
+     * as a rehash would. A survivor moves only if its run of occupied slots has lost an entry ahead of it, so
+     * most need not even be hashed.
+     *
+     * @param filter sees each entry once, in the walk's order (slot order from the starting slot, round to it);
+     *               it may change the entry's value and aux, but must not insert or remove.
+     * @return how many entries were removed.
+     */
+    public int removeWhere(final EntryFilter filter)
     {
         final UnsafeBuffer buffer = this.buffer;
         final int start = firstEmptySlot();
@@ -297,16 +314,13 @@ public final class OffHeapTable implements AutoCloseable
             final int to = pass == 0 ? capacity : start;
             for (int slot = nextOccupiedSlot(pass == 0 ? start + 1 : 0); slot != NOT_FOUND && slot < to; slot = nextOccupiedSlot(slot + 1))
             {
-                if (slot != ((previous + 1) & mask))
-                {
-                    runHasHole = false; // an empty slot between: a new run, whose chains start within it
-                }
+                // An empty slot between starts a new run, whose chains start within it. Without a branch: at
+                // the usual loads, whether the next live slot is adjacent goes either way about as often.
+                runHasHole &= slot == ((previous + 1) & mask);
                 previous = slot;
                 final int offset = slot * stride;
-                final long key2 = buffer.getLong(offset + KEY2_OFFSET);
-                if (key2 >= from && key2 < until)
+                if (filter.remove(offset))
                 {
-                    visitor.visit(offset);
                     clearSlot(buffer, slot);
                     removed++;
                     runHasHole = true;
@@ -475,6 +489,32 @@ public final class OffHeapTable implements AutoCloseable
     public interface EntryVisitor
     {
         void visit(int entryOffset);
+    }
+
+    /** What {@link #removeWhere} asks of each entry. */
+    public interface EntryFilter
+    {
+        /** @return true to remove the entry. */
+        boolean remove(int entryOffset);
+    }
+
+    /** The filter {@link #removeAllWithKey2In} walks with: one per table, so that a walk allocates nothing. */
+    private final class Key2Range implements EntryFilter
+    {
+        long from;
+        long until;
+        EntryVisitor visitor;
+
+        public boolean remove(final int entryOffset)
+        {
+            final long key2 = buffer.getLong(entryOffset + KEY2_OFFSET);
+            if (key2 >= from && key2 < until)
+            {
+                visitor.visit(entryOffset);
+                return true;
+            }
+            return false;
+        }
     }
 
     private int home(final long key1, final long key2, final int tag)

@@ -212,6 +212,17 @@ final class SliceColumns implements AutoCloseable
         return entry == OffHeapTable.NOT_FOUND ? NO_RECORD : keys.aux(entry);
     }
 
+    /** Whether the number is a live record of this key: how a record number remembered elsewhere is checked. */
+    boolean isRecordOf(final int record, final int keyTag, final long keyId)
+    {
+        if (record < 0 || record >= records.recordLimit())
+        {
+            return false;
+        }
+        final long header = records.buffer().addressOffset() + records.offset(record);
+        return UnsafeApi.getInt(header + KEY_TAG) == keyTag && UnsafeApi.getLong(header + KEY_ID) == keyId;
+    }
+
     int recordOrCreate(final int keyTag, final long keyId)
     {
         final int entry = keys.find(keyId, 0, keyTag);

@@ -5,7 +5,6 @@ import io.sluice.state.StateWriter;
 import io.sluice.WindowSpec;
 import io.sluice.state.BucketTimerQueue;
 import io.sluice.state.DirectMemory;
-import io.sluice.state.OffHeapTable;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -21,14 +20,15 @@ import org.agrona.concurrent.UnsafeBuffer;
  * the slice cannot change any output.
  *
  * <pre>
- *   element ahead of the watermark ──► open slice (key, slice) ──► watermark passes its end ──► slice columns
- *   any other element ───────────────────────────────────────────────────────────────────────► slice columns
+ *   element in the next two slices ──► the key's open entry ──► watermark passes a slice's end ──► slice columns
+ *   any other element ─────────────────────────────────────────────────────────────────────────► slice columns
  *   watermark reaches a window end - 1 ──► one walk of the key records: merge, emit, free what is dead
  * </pre>
  *
- * <p>Nearly every element lands in {@link OpenSlices}, one probe of one (key, slice) table. When the
- * watermark passes a slice's end, the slice moves into {@link SliceColumns}, a cell per key in the
- * column of that slice. Every key's windows end together, so a window end fires by one walk of the key
+ * <p>Nearly every element lands in {@link OpenSlices}, one probe of one table of keys, each entry holding
+ * the key's two open slices. When the watermark passes a slice's end, the slice moves into
+ * {@link SliceColumns}, a cell per key in the column of that slice, at the record number the key's entry
+ * kept from its previous slice. Every key's windows end together, so a window end fires by one walk of the key
  * records in number order, which reads each column it needs forward: no timer and no lookup per key. A
  * window end that no key holds a slice of is skipped, up to the next slice anyone holds.
  *
@@ -56,7 +56,7 @@ public final class SlidingWindowOperator implements WindowOperator
     private final BucketTimerQueue timers;
     private final FiringCounter firings;
     private final boolean runningTotals;
-    private final OffHeapTable.EntryVisitor handOverSlice = this::handOverSlice;
+    private final OpenSlices.SliceReceiver handOverSlice = this::handOverSlice;
     private final SliceColumns.WindowTotals emitTotals = this::emitTotals;
     private final DirectMemory scratchMemory;
     private final UnsafeBuffer scratch;
@@ -179,13 +179,18 @@ public final class SlidingWindowOperator implements WindowOperator
     /**
      * An open slice the watermark has just passed the end of, into the columns. None of its windows has
      * fired (see {@link OpenSlices}), so the running totals do not include it.
+     *
+     * @return the key's record, which the open slices keep for the key's next slice.
      */
-    private void handOverSlice(final int entry)
+    private int handOverSlice(
+        final int keyTag, final long keyId, final int recordHint, final long slice, final UnsafeBuffer buffer, final int cellOffset)
     {
-        final OpenSlices open = this.open;
-        final long slice = open.slice(entry);
-        final int record = recordFor(open.keyTag(entry), open.keyId(entry), slice);
-        store.merge(record, slice, open.buffer(), open.cellOffset(entry));
+        final SliceColumns store = this.store;
+        // The hint skips the key's lookup; with no ring cell live, recordFor must place the ring first.
+        final int record = store.liveRingCells() != 0 && store.isRecordOf(recordHint, keyTag, keyId) ?
+            recordHint : recordFor(keyTag, keyId, slice);
+        store.merge(record, slice, buffer, cellOffset);
+        return record;
     }
 
     public void onWatermark(final long watermarkMs)
@@ -385,7 +390,7 @@ public final class SlidingWindowOperator implements WindowOperator
         long highest = range == null ? Long.MIN_VALUE : range[1];
         for (long slice = open.openFrom(); slice < open.openEnd(); slice++)
         {
-            if (open.find(keyTag, keyId, slice) != OffHeapTable.NOT_FOUND)
+            if (open.cellOffset(keyTag, keyId, slice) >= 0)
             {
                 lowest = Math.min(lowest, slice);
                 highest = Math.max(highest, slice);
@@ -420,10 +425,10 @@ public final class SlidingWindowOperator implements WindowOperator
         final long endSlice = Math.min(firstSlice + grid.slicesPerWindow, open.openEnd());
         for (long slice = Math.max(firstSlice, open.openFrom()); slice < endSlice; slice++)
         {
-            final int entry = open.find(keyTag, keyId, slice);
-            if (entry != OffHeapTable.NOT_FOUND)
+            final int cell = open.cellOffset(keyTag, keyId, slice);
+            if (cell >= 0)
             {
-                layout.merge(target, 0, open.buffer(), open.cellOffset(entry));
+                layout.merge(target, 0, open.buffer(), cell);
                 any = true;
             }
         }

@@ -10,7 +10,11 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,8 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The open slices in front of the sliding operator's slice columns: which slices they take, and that each
- * is handed over whole, once, when the watermark passes its end, and not before.
+ * The open slices in front of the sliding operator's slice columns: which slices they take, that each is
+ * handed over whole, once, when the watermark passes its end, and not before, and that a key's record
+ * comes back as the hint for its next slice.
  */
 class OpenSlicesTest
 {
@@ -29,7 +34,7 @@ class OpenSlicesTest
     private final SliceGrid grid = new SliceGrid(Windows.sliding(Duration.ofSeconds(4), Duration.ofSeconds(1), Duration.ofMillis(300)));
 
     @Test
-    void takesNothingBeforeTheFirstWatermarkNorOutsideTheSlicesJustAheadOfIt()
+    void takesNothingBeforeTheFirstWatermarkNorOutsideTheTwoSlicesJustAheadOfIt()
     {
         try (OpenSlices open = new OpenSlices(grid, layout, 16))
         {
@@ -43,9 +48,10 @@ class OpenSlicesTest
             assertEquals(-1 + OpenSlices.SPAN, open.openEnd());
             assertFalse(open.add(TAG, 1, -2, 5), "a slice the watermark has passed the end of");
             assertTrue(open.add(TAG, 1, -1, 5));
-            assertTrue(open.add(TAG, 1, OpenSlices.SPAN - 2, 5));
-            assertFalse(open.add(TAG, 1, OpenSlices.SPAN - 1, 5), "beyond the open span");
+            assertTrue(open.add(TAG, 1, 0, 5));
+            assertFalse(open.add(TAG, 1, 1, 5), "beyond the open span");
             assertEquals(2, open.size());
+            assertEquals(1, open.keys());
         }
     }
 
@@ -57,30 +63,90 @@ class OpenSlicesTest
             open.advance(0, this::fail); // slice 0 holds 1: open from slice -1
             add(open, 7, -1, -4, 9, 2);
             add(open, 8, -1, 6);
-            add(open, 7, 0, 1);
-            add(open, 7, 2, 3, 3);
+            add(open, 7, 0, 1, 5);
 
-            final List<String> handedOver = new ArrayList<>();
-            assertFalse(open.advance(298, entry -> handedOver.add(describe(open, entry))), "slice -1 ends at 300: not passed at 298");
-            assertTrue(handedOver.isEmpty());
+            final Receiver receiver = new Receiver();
+            assertFalse(open.advance(298, receiver), "slice -1 ends at 300: not passed at 298");
+            assertTrue(receiver.handedOver.isEmpty());
 
-            assertTrue(open.advance(299, entry -> handedOver.add(describe(open, entry))), "299 is slice -1's end - 1");
-            handedOver.sort(null);
-            assertEquals(List.of("key 7 slice -1: count 3 sum 7 min -4 max 9", "key 8 slice -1: count 1 sum 6 min 6 max 6"), handedOver);
-            assertEquals(2, open.size(), "slices 0 and 2 stay open");
+            assertTrue(open.advance(299, receiver), "299 is slice -1's end - 1");
+            assertEquals(List.of("key 7 slice -1: count 3 sum 7 min -4 max 9", "key 8 slice -1: count 1 sum 6 min 6 max 6"),
+                receiver.sorted());
+            assertEquals(1, open.size(), "key 7's slice 0 moved up, and stays open");
+            assertEquals(0, open.openFrom());
+            add(open, 7, 1, 10);
 
-            // A jump past both: one walk hands both over.
-            handedOver.clear();
-            assertTrue(open.advance(3_299, entry -> handedOver.add(describe(open, entry))));
-            handedOver.sort(null);
-            assertEquals(List.of("key 7 slice 0: count 1 sum 1 min 1 max 1", "key 7 slice 2: count 2 sum 6 min 3 max 3"), handedOver);
+            // A jump past both: one walk hands both over, in slice order for the key.
+            receiver.handedOver.clear();
+            assertTrue(open.advance(3_299, receiver));
+            assertEquals(List.of("key 7 slice 0: count 2 sum 6 min 1 max 5", "key 7 slice 1: count 1 sum 10 min 10 max 10"),
+                receiver.handedOver);
             assertEquals(0, open.size());
             assertEquals(3, open.openFrom());
         }
     }
 
     @Test
-    void theEndOfInputHandsOverEverythingAndThenTakesNothing()
+    void aKeysRecordComesBackAsTheHintForItsNextSlice()
+    {
+        try (OpenSlices open = new OpenSlices(grid, layout, 16))
+        {
+            open.advance(0, this::fail);
+            add(open, 7, -1, 1);
+            add(open, 8, -1, 1);
+            final Map<Long, Integer> hints = new HashMap<>();
+            final OpenSlices.SliceReceiver records = (keyTag, keyId, recordHint, slice, buffer, cellOffset) ->
+            {
+                hints.put(keyId, recordHint);
+                return (int)keyId * 100 + (int)slice + 1;
+            };
+            open.advance(299, records);
+            assertEquals(Map.of(7L, -1, 8L, -1), hints, "new entries have no hint");
+
+            add(open, 7, 0, 1);
+            add(open, 8, 1, 1);
+            hints.clear();
+            open.advance(1_299, records);
+            assertEquals(Map.of(7L, 700), hints, "slice -1's record for key 7; key 8 has nothing in slice 0");
+
+            hints.clear();
+            open.advance(2_299, records);
+            assertEquals(Map.of(8L, 800), hints, "key 8 kept its entry, and the hint, through a slice with its second slice only");
+        }
+    }
+
+    @Test
+    void aKeyQuietForAWholeSliceLosesItsEntryAndANewOneStartsWithoutAHint()
+    {
+        try (OpenSlices open = new OpenSlices(grid, layout, 16))
+        {
+            open.advance(0, this::fail);
+            add(open, 7, -1, 1);
+            add(open, 8, -1, 1);
+            add(open, 8, 0, 1);
+            final Receiver receiver = new Receiver();
+            assertTrue(open.advance(299, receiver));
+            assertEquals(2, open.keys(), "both handed over: both stay");
+
+            assertTrue(open.advance(1_299, receiver), "key 7 held nothing at all: its entry goes");
+            assertEquals(1, open.keys());
+            assertTrue(open.advance(2_299, receiver), "key 8 too, a slice later");
+            assertEquals(0, open.keys());
+            assertFalse(open.advance(3_299, this::fail), "nothing left to hand over or remove");
+
+            add(open, 7, 3, 1);
+            final List<Integer> hints = new ArrayList<>();
+            open.advance(4_299, (keyTag, keyId, recordHint, slice, buffer, cellOffset) ->
+            {
+                hints.add(recordHint);
+                return 0;
+            });
+            assertEquals(List.of(-1), hints);
+        }
+    }
+
+    @Test
+    void theEndOfInputHandsOverEverythingRemovesEveryKeyAndThenTakesNothing()
     {
         try (OpenSlices open = new OpenSlices(grid, layout, 16))
         {
@@ -89,65 +155,123 @@ class OpenSlicesTest
             {
                 add(open, key, -6 + (key % OpenSlices.SPAN), key);
             }
-            final int[] handedOver = {0};
-            assertTrue(open.advance(Long.MAX_VALUE, entry -> handedOver[0]++));
-            assertEquals(100, handedOver[0]);
+            final Receiver receiver = new Receiver();
+            assertTrue(open.advance(Long.MAX_VALUE, receiver));
+            assertEquals(100, receiver.handedOver.size());
             assertEquals(0, open.size());
+            assertEquals(0, open.keys());
             assertFalse(open.add(TAG, 1, 1_000_000, 1));
             assertFalse(open.advance(Long.MAX_VALUE, this::fail), "nothing left to hand over");
         }
     }
 
+    /** Against a plain model: a sorted map per open slice, the same elements and watermarks. */
     @Test
-    void aRestoredTableHandsOverWhatTheSavedOneWouldHaveInTheSameOrder()
+    void handsOverWhatAPlainModelHolds()
+    {
+        for (int seed = 0; seed < 20; seed++)
+        {
+            final SplittableRandom random = new SplittableRandom(seed);
+            try (OpenSlices open = new OpenSlices(grid, layout, 4))
+            {
+                final TreeMap<Long, TreeMap<Long, long[]>> model = new TreeMap<>(); // slice -> key -> {count, sum, min, max}
+                long watermark = -10_000;
+                open.advance(watermark, this::fail);
+                for (int step = 0; step < 3_000; step++)
+                {
+                    if (random.nextInt(20) == 0)
+                    {
+                        watermark += random.nextInt(random.nextInt(8) == 0 ? 4_000 : 600);
+                        final long firstOpen = grid.sliceIndex(watermark + 1);
+                        final List<String> expected = new ArrayList<>();
+                        while (!model.isEmpty() && model.firstKey() < firstOpen)
+                        {
+                            final Map.Entry<Long, TreeMap<Long, long[]>> slice = model.pollFirstEntry();
+                            slice.getValue().forEach((key, a) -> expected.add(
+                                "key " + key + " slice " + slice.getKey() + ": count " + a[0] + " sum " + a[1] + " min " + a[2] + " max " + a[3]));
+                        }
+                        final Receiver receiver = new Receiver();
+                        open.advance(watermark, receiver);
+                        expected.sort(null);
+                        assertEquals(expected, receiver.sorted(), "seed " + seed + " step " + step);
+                        continue;
+                    }
+                    final long key = random.nextInt(12);
+                    final long slice = grid.sliceIndex(watermark + 1) + random.nextInt(3) - (random.nextInt(10) == 0 ? 1 : 0);
+                    final long value = random.nextLong(-50, 50);
+                    final boolean taken = open.add(TAG, key, slice, value);
+                    assertEquals(slice >= open.openFrom() && slice < open.openEnd(), taken, "seed " + seed + " step " + step);
+                    if (taken)
+                    {
+                        final long[] a = model.computeIfAbsent(slice, s -> new TreeMap<>())
+                            .computeIfAbsent(key, k -> new long[] {0, 0, Long.MAX_VALUE, Long.MIN_VALUE});
+                        a[0]++;
+                        a[1] += value;
+                        a[2] = Math.min(a[2], value);
+                        a[3] = Math.max(a[3], value);
+                    }
+                    assertEquals(model.values().stream().mapToInt(Map::size).sum(), open.size());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRestoredTableHandsOverWhatTheSavedOneWouldHaveInTheSameOrderWithTheSameHints()
     {
         try (OpenSlices saved = new OpenSlices(grid, layout, 16); OpenSlices restored = new OpenSlices(grid, layout, 16))
         {
             saved.advance(10_000, this::fail);
             for (long key = 0; key < 200; key++)
             {
-                add(saved, key * 7919, 9 + (key % 5), key, -key);
+                add(saved, key * 7919, 9 + (key % 2), key, -key);
+            }
+            saved.advance(10_299, new Receiver()); // slice 9 over: hints for the keys with a slice 10 too
+            for (long key = 0; key < 200; key += 3)
+            {
+                add(saved, key * 7919, 11, key);
             }
             restored.restoreFrom(SavedState.readerOf(saved::saveTo));
             assertEquals(saved.size(), restored.size());
+            assertEquals(saved.keys(), restored.keys());
             assertEquals(saved.openFrom(), restored.openFrom());
 
             for (final OpenSlices open : new OpenSlices[] {saved, restored})
             {
-                add(open, 3, 12, 100);
+                add(open, 3, 11, 100);
             }
-            for (final long watermark : new long[] {10_299, 11_500, 13_299, 20_000})
+            for (final long watermark : new long[] {11_299, 11_500, 13_299, 20_000})
             {
-                final List<String> fromSaved = new ArrayList<>();
-                final List<String> fromRestored = new ArrayList<>();
-                saved.advance(watermark, entry -> fromSaved.add(describe(saved, entry)));
-                restored.advance(watermark, entry -> fromRestored.add(describe(restored, entry)));
-                assertEquals(fromSaved, fromRestored, "watermark " + watermark);
+                final Receiver fromSaved = new Receiver();
+                final Receiver fromRestored = new Receiver();
+                saved.advance(watermark, fromSaved);
+                restored.advance(watermark, fromRestored);
+                assertEquals(fromSaved.handedOver, fromRestored.handedOver, "watermark " + watermark);
             }
             assertEquals(0, restored.size());
         }
     }
 
     @Test
-    void aCheckpointWithASliceOutsideTheOpenRangeIsRefused()
+    void aCheckpointHoldingOpenSlicesBeforeAnyWatermarkIsRefused()
     {
         try (OpenSlices saved = new OpenSlices(grid, layout, 16); OpenSlices restored = new OpenSlices(grid, layout, 16))
         {
             saved.advance(10_000, this::fail);
             add(saved, 1, 10, 1);
             final StateReader reader = SavedState.readerOf(saved::saveTo);
-            // The same bytes with the open range moved past the slice: as a damaged checkpoint would say.
+            // The same bytes with the open range unset: as a damaged checkpoint would say.
             final StateWriter copy = new StateWriter(64);
             saved.saveTo(copy);
             final UnsafeBuffer bytes = new UnsafeBuffer(new byte[copy.length()]);
             bytes.putBytes(0, copy.buffer(), 0, copy.length());
             copy.close();
-            bytes.putLong(Integer.BYTES, 11); // openFrom, after the section marker
+            bytes.putLong(Integer.BYTES, Long.MIN_VALUE); // openFrom, after the section marker
             final StateReader damaged = new StateReader(bytes, 0, bytes.capacity(), "damaged checkpoint");
             restored.restoreFrom(reader);
             assertEquals(1, restored.size());
             final IllegalStateException refused = assertThrows(IllegalStateException.class, () -> restored.restoreFrom(damaged));
-            assertTrue(refused.getMessage().contains("outside the open range"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("while none can be open"), refused.getMessage());
         }
     }
 
@@ -159,15 +283,29 @@ class OpenSlicesTest
         }
     }
 
-    private String describe(final OpenSlices open, final int entry)
+    /** Describes every slice handed to it, and names each key's record by the key. */
+    private static final class Receiver implements OpenSlices.SliceReceiver
     {
-        final int cell = open.cellOffset(entry);
-        return "key " + open.keyId(entry) + " slice " + open.slice(entry) + ": count " +
-            open.buffer().getLong(cell + AccumulatorLayout.COUNT_OFFSET) + " sum " + open.buffer().getLong(cell + AccumulatorLayout.SUM_OFFSET) +
-            " min " + open.buffer().getLong(cell + AccumulatorLayout.MIN_OFFSET) + " max " + open.buffer().getLong(cell + AccumulatorLayout.MAX_OFFSET);
+        final List<String> handedOver = new ArrayList<>();
+
+        public int handOver(
+            final int keyTag, final long keyId, final int recordHint, final long slice, final UnsafeBuffer buffer, final int cellOffset)
+        {
+            handedOver.add("key " + keyId + " slice " + slice + ": count " +
+                buffer.getLong(cellOffset + AccumulatorLayout.COUNT_OFFSET) + " sum " + buffer.getLong(cellOffset + AccumulatorLayout.SUM_OFFSET) +
+                " min " + buffer.getLong(cellOffset + AccumulatorLayout.MIN_OFFSET) + " max " + buffer.getLong(cellOffset + AccumulatorLayout.MAX_OFFSET));
+            return (int)keyId;
+        }
+
+        List<String> sorted()
+        {
+            final List<String> sorted = new ArrayList<>(handedOver);
+            sorted.sort(null);
+            return sorted;
+        }
     }
 
-    private void fail(final int entry)
+    private int fail(final int keyTag, final long keyId, final int recordHint, final long slice, final UnsafeBuffer buffer, final int cellOffset)
     {
         throw new AssertionError("nothing should be handed over");
     }

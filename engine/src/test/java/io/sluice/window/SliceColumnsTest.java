@@ -174,7 +174,15 @@ class SliceColumnsTest
                 }
             }
             assertEquals(keys, store.recordLimit());
+            final int key30Before = store.record(TAG, 30);
+            assertTrue(store.isRecordOf(key30Before, TAG, 30));
+            assertFalse(store.isRecordOf(store.record(TAG, 10), TAG, 30), "another key's record");
+            assertFalse(store.isRecordOf(31, TAG, 31), "a freed record");
             assertTrue(store.compactIfSparse());
+            assertFalse(store.isRecordOf(key30Before, TAG, 30), "renumbered: its old number is another key's now");
+            assertTrue(store.isRecordOf(3, TAG, 30), "the fourth live key");
+            assertFalse(store.isRecordOf(-1, TAG, 30));
+            assertFalse(store.isRecordOf(3, TAG + 1, 30), "same id, another key type");
             assertEquals((keys + 9) / 10, store.recordLimit());
             long previousKey = -1;
             for (int record = 0; record < store.recordLimit(); record++)
