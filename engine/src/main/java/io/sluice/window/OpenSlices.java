@@ -40,6 +40,7 @@ final class OpenSlices implements AutoCloseable
     /**
      * Slice indexes open at once, from the first the watermark has not passed: the present one and the next,
      * which takes the elements a bounded disorder brings early. An element further ahead goes to the store.
+     * The entry's layout follows from it; the counts and the hand-over are written for exactly two.
      */
     static final int SPAN = 2;
     private static final int SECTION = 0x0BE75113;
@@ -92,7 +93,7 @@ final class OpenSlices implements AutoCloseable
             entry = OffHeapTable.insertedOffset(entry);
         }
         final boolean first = slice == openFrom;
-        final int cell = entry + OffHeapTable.HEADER_BYTES + (first ? 0 : cellBytes);
+        final int cell = keys.valueOffset(entry) + (first ? 0 : cellBytes);
         final UnsafeBuffer buffer = keys.buffer();
         if (buffer.getLong(cell + AccumulatorLayout.COUNT_OFFSET) != 0)
         {
@@ -164,19 +165,20 @@ final class OpenSlices implements AutoCloseable
         {
             final int entry = keys.entryAt(slot);
             final long address = base + entry;
-            final long firstCell = address + OffHeapTable.HEADER_BYTES;
+            final int firstCellOffset = keys.valueOffset(entry);
+            final long firstCell = base + firstCellOffset;
             final long secondCell = firstCell + cellBytes;
             final boolean firstLive = UnsafeApi.getLong(firstCell + AccumulatorLayout.COUNT_OFFSET) != 0;
             final boolean secondLive = UnsafeApi.getLong(secondCell + AccumulatorLayout.COUNT_OFFSET) != 0;
             if (firstLive)
             {
-                handOver(receiver, address, openFrom, entry + OffHeapTable.HEADER_BYTES);
+                handOver(receiver, address, openFrom, firstCellOffset);
             }
             if (closesBoth)
             {
                 if (secondLive)
                 {
-                    handOver(receiver, address, openFrom + 1, entry + OffHeapTable.HEADER_BYTES + cellBytes);
+                    handOver(receiver, address, openFrom + 1, firstCellOffset + cellBytes);
                 }
                 UnsafeApi.putLong(firstCell + AccumulatorLayout.COUNT_OFFSET, 0);
             }

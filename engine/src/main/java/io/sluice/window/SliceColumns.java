@@ -225,6 +225,19 @@ final class SliceColumns implements AutoCloseable
 
     int recordOrCreate(final int keyTag, final long keyId)
     {
+        return recordOrCreate(keyTag, keyId, NO_RECORD);
+    }
+
+    /**
+     * @param hint the key's record as remembered elsewhere (the open slices keep it from one slice to the
+     *             next), or {@link #NO_RECORD}: taken if it still is the key's, which skips the key's lookup.
+     */
+    int recordOrCreate(final int keyTag, final long keyId, final int hint)
+    {
+        if (isRecordOf(hint, keyTag, keyId))
+        {
+            return hint;
+        }
         final int entry = keys.find(keyId, 0, keyTag);
         if (entry != OffHeapTable.NOT_FOUND)
         {

@@ -169,11 +169,17 @@ public final class SlidingWindowOperator implements WindowOperator
     /** The key's record, made as needed; an empty ring is placed around the slice first, a little below it for disorder. */
     private int recordFor(final int keyTag, final long keyId, final long slice)
     {
+        return recordFor(keyTag, keyId, slice, SliceColumns.NO_RECORD);
+    }
+
+    /** As {@link #recordFor(int, long, long)}, taking the hint if it still is the key's record. */
+    private int recordFor(final int keyTag, final long keyId, final long slice, final int hint)
+    {
         if (store.liveRingCells() == 0 && !store.inRing(slice))
         {
             store.placeRing(slice - (store.ringSlices() >> 2));
         }
-        return store.recordOrCreate(keyTag, keyId);
+        return store.recordOrCreate(keyTag, keyId, hint);
     }
 
     /**
@@ -185,10 +191,7 @@ public final class SlidingWindowOperator implements WindowOperator
     private int handOverSlice(
         final int keyTag, final long keyId, final int recordHint, final long slice, final UnsafeBuffer buffer, final int cellOffset)
     {
-        final SliceColumns store = this.store;
-        // The hint skips the key's lookup; with no ring cell live, recordFor must place the ring first.
-        final int record = store.liveRingCells() != 0 && store.isRecordOf(recordHint, keyTag, keyId) ?
-            recordHint : recordFor(keyTag, keyId, slice);
+        final int record = recordFor(keyTag, keyId, slice, recordHint);
         store.merge(record, slice, buffer, cellOffset);
         return record;
     }
