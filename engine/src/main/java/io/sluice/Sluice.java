@@ -922,7 +922,8 @@ public final class Sluice implements AutoCloseable
 
     static WindowOperator newOperator(final PipelineBuilder pipeline, final Output output, final int expectedKeys)
     {
-        return WindowOperators.create(pipeline.window(), pipeline.allowedLatenessMs(), output, expectedKeys);
+        return WindowOperators.create(
+            pipeline.window(), pipeline.allowedLatenessMs(), output, expectedKeys, pipeline.watermarks().outOfOrdernessMs());
     }
 
     /** Fluent engine configuration; {@link #start()} validates it and starts the threads. */

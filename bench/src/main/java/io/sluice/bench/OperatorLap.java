@@ -79,7 +79,7 @@ public final class OperatorLap implements LongUnaryOperator, AutoCloseable
         final Output output = new Output("lap", 0, 0, new OutputSequence(), dictionary, new AccumulatorLayout(Aggregates.standard()),
             results != null ? results : r -> consumed += r.sum(), late != null ? late : l -> consumed += l.value(),
             Throwable::printStackTrace, null);
-        operator = WindowOperators.create(windowSpec(window), 0, output, keyCount);
+        operator = WindowOperators.create(windowSpec(window), 0, output, keyCount, BOUND_MS);
     }
 
     /** Runs the next {@code count} events; the same events come round again shifted forward in time. */

@@ -72,7 +72,7 @@ public class SnapshotBenchmark
         final Output output = new Output("bench", 0, 0, new OutputSequence(), dictionary,
             new AccumulatorLayout(Aggregates.standard()), r -> blackhole.consume(r.sum()), late -> blackhole.consume(late.value()),
             Throwable::printStackTrace, null);
-        operator = WindowOperators.create(spec, 0, output, keyCount);
+        operator = WindowOperators.create(spec, 0, output, keyCount, 0);
         for (int key = 0; key < keyCount; key++)
         {
             operator.onElement(KeyTags.LONG, key, key % 500, key, 0, Long.MIN_VALUE);

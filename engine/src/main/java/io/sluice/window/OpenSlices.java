@@ -8,27 +8,32 @@ import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The sliding-window slices the watermark has not passed yet, for the two slice indexes just ahead of it:
- * one entry per key in an off-heap table, holding an accumulator for each of the two and the key's record
- * number in the slice columns. Nearly every element lands here, in one probe of one table, where the
- * slice columns would take a probe of their key index and then the key's cell. Once the watermark passes
- * a slice's end, nothing in it can change through this table again, and {@link #advance} hands it to the
- * slice columns, which keep it for the windows it belongs to.
+ * The sliding-window slices the watermark has not passed yet, for the few slice indexes just ahead of it
+ * that a bounded disorder brings elements to: one entry per key in an off-heap table, holding an
+ * accumulator per open slice and the key's record number in the slice columns. Nearly every element lands
+ * here, in one probe of one table, where the slice columns would take a probe of their key index and then
+ * the key's cell. Once the watermark passes a slice's end, nothing in it can change through this table
+ * again, and {@link #advance} hands it to the slice columns, which keep it for the windows it belongs to.
  *
  * <pre>
  *   entry (a whole number of cache lines)
- *   +-------+---+-----+----------------+------------------------+------------------------+
- *   | keyId | 0 | tag | record + 1 / 0 | slice openFrom's cell  | slice openFrom + 1's   |
- *   +-------+---+-----+----------------+------------------------+------------------------+
+ *   +-------+---+-----+----------------+-----------------+---------------------+-----+------------+
+ *   | keyId | 0 | tag | record + 1 / 0 | openFrom's cell | openFrom + 1's cell | ... | idle walks |   span cells
+ *   +-------+---+-----+----------------+-----------------+---------------------+-----+------------+
  *
- *   element ──► slice openFrom or openFrom + 1 ──► watermark passes its end ──► slice columns
- *   any other slice ────────────────────────────────────────────────────────► slice columns directly
+ *   element ──► slice in [openFrom, openFrom + span) ──► watermark passes its end ──► slice columns
+ *   any other slice ─────────────────────────────────────────────────────────────► slice columns directly
  * </pre>
  *
- * A key's entry stays while the key is busy, so a hand-over finds the key's record in the entry (as aux,
- * record + 1; 0 in a new entry), where it left it the slice before, instead of looking the key up: the
- * lookup was about a third of what a hand-over cost. An entry goes once a hand-over finds both its cells
- * empty, the key quiet for a whole slice.
+ * Cells are by position, the first open slice first, so that the slice most elements land in shares the
+ * probed line with the key; a hand-over shifts the cells still open down by the slices it closed.
+ *
+ * <p>A key's entry stays while the key is busy, so a hand-over finds the key's record in the entry (as
+ * aux, record + 1; 0 in a new entry), where it left it the slice before, instead of looking the key up: the
+ * lookup was about a third of what a hand-over cost. An entry goes once {@link #IDLE_WALKS} hand-overs in a
+ * row have found it empty: with slices narrow beside the gaps between a key's events, removing an entry the
+ * first time and inserting it again a slice or two later took a fifth of the engine's time (FiringShare
+ * sliding-50ms). At the end of input every entry goes.
  *
  * <p>No window containing an open slice has fired: a window ends at a slice boundary, so the earliest one
  * containing the slice ends with it, and fires only once the watermark has passed that end, after
@@ -37,42 +42,65 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class OpenSlices implements AutoCloseable
 {
+    /** The fewest slices open at once: the present one and the next, which a watermark between them leaves open. */
+    static final int MIN_SPAN = 2;
     /**
-     * Slice indexes open at once, from the first the watermark has not passed: the present one and the next,
-     * which takes the elements a bounded disorder brings early. An element further ahead goes to the store.
-     * The entry's layout follows from it; the counts and the hand-over are written for exactly two.
+     * The most: slices narrower than the disorder put elements many slices ahead of the watermark, and past
+     * this the entry's shift on every hand-over (and its size) costs more than a probe of the store saves.
      */
-    static final int SPAN = 2;
-    private static final int SECTION = 0x0BE75113;
-    /** The aux that marks an entry to remove, between the two walks of a hand-over: hints are 0 or more. */
-    private static final int QUIET = -1;
+    static final int MAX_SPAN = 8;
+    /** Hand-overs in a row that find an entry empty before it goes. */
+    static final int IDLE_WALKS = 4;
+    private static final int SECTION = 0x0BE75114;
 
     private final SliceGrid grid;
     private final AccumulatorLayout layout;
     private final int cellBytes;
+    private final int span;
+    /** From an entry's cells to its count of idle walks. */
+    private final int idleOffset;
     private final OffHeapTable keys;
-    /** Live cells in the first and the second open slice. */
-    private int firstCells;
-    private int secondCells;
+    /** Open slices holding anything, of all keys. */
+    private int liveCells;
     // Slices [openFrom, openEnd) are taken; none before the first watermark. openEnd and closesAtMs
     // follow from openFrom (see open), kept so that neither an add nor a watermark has to work them out.
     private long openFrom;
     private long openEnd;
     // The watermark that closes the first open slice: below it, a watermark changes nothing here.
     private long closesAtMs;
-    private final OffHeapTable.EntryFilter isQuiet = this::isQuiet;
+    private final OffHeapTable.EntryFilter isIdle = this::isIdle;
 
-    OpenSlices(final SliceGrid grid, final AccumulatorLayout layout, final int expectedKeys)
+    /**
+     * @param span slice indexes open at once, from the first the watermark has not passed (see {@link #spanFor}).
+     */
+    OpenSlices(final SliceGrid grid, final AccumulatorLayout layout, final int expectedKeys, final int span)
     {
+        if (span < MIN_SPAN || span > MAX_SPAN)
+        {
+            throw new IllegalArgumentException("open slices span " + span + ": must be in [" + MIN_SPAN + ", " + MAX_SPAN + "]");
+        }
         this.grid = grid;
         this.layout = layout;
         this.cellBytes = layout.bytes();
+        this.span = span;
         // Whole cache lines, so that the first open slice's cell shares the line the probe reads the key from.
         // Room for twice the keys expected: every probe step is a line, and at a third full rather than at
         // three fifths, fewer elements take a second one (sliding 1.09x in WindowRatios, for 4 MB at 10K keys).
-        final int entryBytes = BitUtil.align(OffHeapTable.HEADER_BYTES + SPAN * cellBytes, BitUtil.CACHE_LINE_LENGTH);
+        this.idleOffset = span * cellBytes;
+        final int entryBytes = BitUtil.align(OffHeapTable.HEADER_BYTES + idleOffset + Long.BYTES, BitUtil.CACHE_LINE_LENGTH);
         this.keys = new OffHeapTable(entryBytes - OffHeapTable.HEADER_BYTES, expectedKeys * 2);
         open(Long.MIN_VALUE);
+    }
+
+    /**
+     * The slices to keep open for a watermark bound: an element at most the bound behind the newest lies
+     * at most ceil(bound / slice width) slices past the first one the watermark has not passed, so that
+     * many more than one holds them all, within {@link #MIN_SPAN} and {@link #MAX_SPAN}.
+     */
+    static int spanFor(final SliceGrid grid, final long watermarkBoundMs)
+    {
+        final long ahead = SliceGrid.ceilDiv(Math.max(0, watermarkBoundMs), grid.sliceMs);
+        return (int)Math.max(MIN_SPAN, Math.min(MAX_SPAN, ahead + 1));
     }
 
     /**
@@ -92,8 +120,7 @@ final class OpenSlices implements AutoCloseable
         {
             entry = OffHeapTable.insertedOffset(entry);
         }
-        final boolean first = slice == openFrom;
-        final int cell = keys.valueOffset(entry) + (first ? 0 : cellBytes);
+        final int cell = keys.valueOffset(entry) + (int)(slice - openFrom) * cellBytes;
         final UnsafeBuffer buffer = keys.buffer();
         if (buffer.getLong(cell + AccumulatorLayout.COUNT_OFFSET) != 0)
         {
@@ -101,21 +128,14 @@ final class OpenSlices implements AutoCloseable
             return true;
         }
         layout.first(buffer, cell, value);
-        if (first)
-        {
-            firstCells++;
-        }
-        else
-        {
-            secondCells++;
-        }
+        liveCells++;
         return true;
     }
 
     /**
      * Hands every slice the watermark has passed the end of to the receiver, in one walk of the keys in slot
-     * order, and opens the two slices from the first it has not passed; a key's second slice becomes its
-     * first if only one closed. Entries left with nothing, that handed nothing over, go.
+     * order, and opens the span of slices from the first it has not passed; a key's cells still open move
+     * down to their new positions. Entries left with nothing, that handed nothing over, go.
      *
      * @param receiver takes each slice; it must not add here.
      * @return whether any slice was handed over or any entry went.
@@ -128,77 +148,81 @@ final class OpenSlices implements AutoCloseable
         }
         // The first slice not passed holds watermark + 1; at the end of input (watermark +inf) none is left.
         final long firstOpen = watermarkMs == Long.MAX_VALUE ? Long.MAX_VALUE : grid.sliceIndex(watermarkMs + 1);
-        final boolean closesBoth = firstOpen > openFrom + 1;
         boolean changed = false;
         if (keys.size() > 0)
         {
-            changed = firstCells != 0 || closesBoth && secondCells != 0;
-            final int quiet = handOverAll(receiver, closesBoth, firstOpen == Long.MAX_VALUE);
-            if (quiet > 0)
+            // At the end of input every open slice closes (and Long.MAX_VALUE - openFrom may overflow).
+            final int closed = firstOpen == Long.MAX_VALUE ? span : (int)Math.min(span, firstOpen - openFrom);
+            final int live = liveCells;
+            final int idle = handOverAll(receiver, closed, firstOpen == Long.MAX_VALUE);
+            changed = liveCells != live;
+            // A removal walks the whole table again: worth it once it frees an eighth of it.
+            if (idle > 0 && (idle >= keys.size() >> 3 || firstOpen == Long.MAX_VALUE))
             {
-                // Rarely many: a key with elements in most slices keeps its entry.
-                keys.removeWhere(isQuiet);
+                keys.removeWhere(isIdle);
                 changed = true;
             }
-            firstCells = closesBoth ? 0 : secondCells;
-            secondCells = 0;
         }
         open(firstOpen);
         return changed;
     }
 
     /**
-     * The walk of {@link #advance}: each key's closed slices out, its second slice moved up, and the keys left
-     * with nothing, that handed nothing over, marked {@link #QUIET} (removing them here would move entries
-     * about under the walk). At raw addresses: a store through the buffer's accessors may alias any field as
-     * far as the JIT knows, so each would make it re-read the fields the next address is made of.
+     * The walk of {@link #advance}: each key's closed slices out, its open ones moved down, and its idle
+     * walks counted; an entry idle for {@link #IDLE_WALKS}, or any at the end of input, is left for removal
+     * (removing it here would move entries about under the walk). At raw addresses: a store through the
+     * buffer's accessors may alias any field as far as the JIT knows, so each would make it re-read the
+     * fields the next address is made of.
      *
-     * @return how many keys it marked.
+     * @param closed the positions handed over, from the first: 1 to {@link #span}.
+     * @return how many entries it left for removal.
      */
-    private int handOverAll(final SliceReceiver receiver, final boolean closesBoth, final boolean endOfInput)
+    private int handOverAll(final SliceReceiver receiver, final int closed, final boolean endOfInput)
     {
         final OffHeapTable keys = this.keys;
         final long base = keys.buffer().addressOffset();
         final int cellBytes = this.cellBytes;
-        int quiet = 0;
+        final int closedBytes = closed * cellBytes;
+        final int spanBytes = span * cellBytes;
+        final int idleOffset = this.idleOffset;
+        int idle = 0;
+        int handedOver = 0;
         for (int slot = keys.nextOccupiedSlot(0); slot != OffHeapTable.NOT_FOUND; slot = keys.nextOccupiedSlot(slot + 1))
         {
             final int entry = keys.entryAt(slot);
             final long address = base + entry;
-            final int firstCellOffset = keys.valueOffset(entry);
-            final long firstCell = base + firstCellOffset;
-            final long secondCell = firstCell + cellBytes;
-            final boolean firstLive = UnsafeApi.getLong(firstCell + AccumulatorLayout.COUNT_OFFSET) != 0;
-            final boolean secondLive = UnsafeApi.getLong(secondCell + AccumulatorLayout.COUNT_OFFSET) != 0;
-            if (firstLive)
+            final int cellsOffset = keys.valueOffset(entry);
+            final long cells = base + cellsOffset;
+            boolean any = false;
+            for (int position = 0, at = 0; position < closed; position++, at += cellBytes)
             {
-                handOver(receiver, address, openFrom, firstCellOffset);
-            }
-            if (closesBoth)
-            {
-                if (secondLive)
+                if (UnsafeApi.getLong(cells + at + AccumulatorLayout.COUNT_OFFSET) != 0)
                 {
-                    handOver(receiver, address, openFrom + 1, firstCellOffset + cellBytes);
-                }
-                UnsafeApi.putLong(firstCell + AccumulatorLayout.COUNT_OFFSET, 0);
-            }
-            else
-            {
-                // The second slice moves up whether it holds anything or not (a free cell has count 0): copying
-                // always costs less than a branch that goes either way about as often.
-                for (int i = 0; i < cellBytes; i += 8)
-                {
-                    UnsafeApi.putLong(firstCell + i, UnsafeApi.getLong(secondCell + i));
+                    handOver(receiver, address, openFrom + position, cellsOffset + at);
+                    handedOver++;
+                    any = true;
                 }
             }
-            UnsafeApi.putLong(secondCell + AccumulatorLayout.COUNT_OFFSET, 0);
-            if (endOfInput || !(firstLive || secondLive))
+            // The open cells move down whether they hold anything or not (a free cell has count 0): copying
+            // always costs less than a branch that goes either way about as often.
+            for (int from = closedBytes; from < spanBytes; from += cellBytes)
             {
-                UnsafeApi.putInt(address + OffHeapTable.AUX_OFFSET, QUIET);
-                quiet++;
+                any |= UnsafeApi.getLong(cells + from + AccumulatorLayout.COUNT_OFFSET) != 0;
+                for (int word = 0; word < cellBytes; word += 8)
+                {
+                    UnsafeApi.putLong(cells + from - closedBytes + word, UnsafeApi.getLong(cells + from + word));
+                }
             }
+            for (int at = spanBytes - closedBytes; at < spanBytes; at += cellBytes)
+            {
+                UnsafeApi.putLong(cells + at + AccumulatorLayout.COUNT_OFFSET, 0);
+            }
+            final long idleWalks = any ? 0 : UnsafeApi.getLong(cells + idleOffset) + 1;
+            UnsafeApi.putLong(cells + idleOffset, endOfInput ? IDLE_WALKS : idleWalks);
+            idle += endOfInput || idleWalks >= IDLE_WALKS ? 1 : 0;
         }
-        return quiet;
+        liveCells -= handedOver;
+        return idle;
     }
 
     /** One slice to the receiver, and the record it names kept as the key's hint. */
@@ -213,9 +237,9 @@ final class OpenSlices implements AutoCloseable
         }
     }
 
-    private boolean isQuiet(final int entry)
+    private boolean isIdle(final int entry)
     {
-        return keys.aux(entry) == QUIET;
+        return keys.buffer().getLong(keys.valueOffset(entry) + idleOffset) >= IDLE_WALKS;
     }
 
     /** Where {@link #advance} hands the closed slices. */
@@ -232,7 +256,7 @@ final class OpenSlices implements AutoCloseable
     }
 
     /**
-     * Opens the {@link #SPAN} slice indexes from this one: Long.MIN_VALUE before any watermark (none, and
+     * Opens the {@link #span} slice indexes from this one: Long.MIN_VALUE before any watermark (none, and
      * the watermark before any, Long.MIN_VALUE, changes nothing), Long.MAX_VALUE after the last (none).
      */
     private void open(final long firstOpen)
@@ -251,7 +275,7 @@ final class OpenSlices implements AutoCloseable
         else
         {
             // Event times are within ±2^62 ms (EventTimes), so neither overflows.
-            openEnd = firstOpen + SPAN;
+            openEnd = firstOpen + span;
             closesAtMs = grid.sliceStartOf(firstOpen + 1) - 1;
         }
     }
@@ -273,7 +297,7 @@ final class OpenSlices implements AutoCloseable
         {
             return -1;
         }
-        final int cell = keys.valueOffset(entry) + (slice == openFrom ? 0 : cellBytes);
+        final int cell = keys.valueOffset(entry) + (int)(slice - openFrom) * cellBytes;
         return keys.buffer().getLong(cell + AccumulatorLayout.COUNT_OFFSET) == 0 ? -1 : cell;
     }
 
@@ -290,10 +314,10 @@ final class OpenSlices implements AutoCloseable
     /** Open slices holding anything, of all keys. */
     int size()
     {
-        return firstCells + secondCells;
+        return liveCells;
     }
 
-    /** Keys with an entry, quiet ones included until the next hand-over. */
+    /** Keys with an entry, idle ones included until their {@link #IDLE_WALKS}th idle hand-over. */
     int keys()
     {
         return keys.size();
@@ -304,26 +328,28 @@ final class OpenSlices implements AutoCloseable
         keys.shrinkIfSparse();
     }
 
-    /** The first open index and the table; the rest of the open range and the per-slice counts follow from them. */
+    /** The span, the first open index and the table; the rest of the open range and the count of live cells follow from them. */
     void saveTo(final StateWriter out)
     {
-        out.section(SECTION).putLong(openFrom);
+        out.section(SECTION).putInt(span).putLong(openFrom);
         keys.saveTo(out);
     }
 
     void restoreFrom(final StateReader in)
     {
         in.expectSection(SECTION, "a sliding window's open slices");
+        in.expectInt(span, "the open slices span (from the watermark bound and the slice width)");
         open(in.getLong());
         keys.restoreFrom(in);
-        firstCells = 0;
-        secondCells = 0;
+        liveCells = 0;
         keys.forEach(entry ->
         {
             final UnsafeBuffer buffer = keys.buffer();
-            final int cell = keys.valueOffset(entry);
-            firstCells += buffer.getLong(cell + AccumulatorLayout.COUNT_OFFSET) != 0 ? 1 : 0;
-            secondCells += buffer.getLong(cell + cellBytes + AccumulatorLayout.COUNT_OFFSET) != 0 ? 1 : 0;
+            final int cells = keys.valueOffset(entry);
+            for (int position = 0; position < span; position++)
+            {
+                liveCells += buffer.getLong(cells + position * cellBytes + AccumulatorLayout.COUNT_OFFSET) != 0 ? 1 : 0;
+            }
         });
         if (size() != 0 && (openFrom == Long.MIN_VALUE || openFrom == Long.MAX_VALUE))
         {

@@ -65,27 +65,34 @@ public final class SlidingWindowOperator implements WindowOperator
     /** The window end a running-totals walk is firing. */
     private long firingEnd;
 
+    /**
+     * @param watermarkBoundMs how far behind the newest event the watermark runs: elements land up to that
+     *                         far ahead of it, and the slices they land in are kept open (see {@link OpenSlices}).
+     */
     public SlidingWindowOperator(
-        final WindowSpec window, final long allowedLatenessMs, final Output output, final int expectedKeys)
+        final WindowSpec window, final long allowedLatenessMs, final Output output, final int expectedKeys,
+        final long watermarkBoundMs)
     {
-        this(window, allowedLatenessMs, output, expectedKeys, defaultRingSlices(window, allowedLatenessMs), true);
+        this(window, allowedLatenessMs, output, expectedKeys, defaultRingSlices(window, allowedLatenessMs),
+            OpenSlices.spanFor(new SliceGrid(window), watermarkBoundMs), true);
     }
 
     /**
      * @param ringSlices    slice columns; slices the ring does not cover overflow (small values test that path).
+     * @param openSpan      slices kept open ahead of the watermark, {@link OpenSlices#MIN_SPAN} to {@link OpenSlices#MAX_SPAN}.
      * @param runningTotals false to merge every firing window slice by slice, as custom aggregates and
      *                      lateness always do; tests compare the two.
      */
     SlidingWindowOperator(
         final WindowSpec window, final long allowedLatenessMs, final Output output, final int expectedKeys,
-        final int ringSlices, final boolean runningTotals)
+        final int ringSlices, final int openSpan, final boolean runningTotals)
     {
         this.grid = new SliceGrid(window);
         this.latenessMs = allowedLatenessMs;
         this.output = output;
         this.layout = output.layout();
         this.store = new SliceColumns(layout, ringSlices, expectedKeys);
-        this.open = new OpenSlices(grid, layout, expectedKeys);
+        this.open = new OpenSlices(grid, layout, expectedKeys, openSpan);
         this.timers = new BucketTimerQueue(expectedKeys * 2);
         this.firings = new FiringCounter(latenessMs, expectedKeys, timers, CLEANUP_FIRING_COUNT);
         this.runningTotals = runningTotals && latenessMs == 0 && layout.builtinOnly();

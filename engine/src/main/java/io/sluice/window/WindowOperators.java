@@ -9,8 +9,13 @@ public final class WindowOperators
     {
     }
 
+    /**
+     * @param watermarkBoundMs the pipeline's watermark bound (out-of-orderness), which sizes what a sliding
+     *                         window keeps ahead of the watermark; 0 when the watermark follows the newest event.
+     */
     public static WindowOperator create(
-        final WindowSpec window, final long allowedLatenessMs, final Output output, final int expectedKeys)
+        final WindowSpec window, final long allowedLatenessMs, final Output output, final int expectedKeys,
+        final long watermarkBoundMs)
     {
         if (window.type() == WindowSpec.Type.SESSION)
         {
@@ -20,6 +25,6 @@ public final class WindowOperators
         {
             return new TumblingWindowOperator(window, allowedLatenessMs, output, expectedKeys);
         }
-        return new SlidingWindowOperator(window, allowedLatenessMs, output, expectedKeys);
+        return new SlidingWindowOperator(window, allowedLatenessMs, output, expectedKeys, watermarkBoundMs);
     }
 }

@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The open slices in front of the sliding operator's slice columns: which slices they take, that each is
- * handed over whole, once, when the watermark passes its end, and not before, and that a key's record
- * comes back as the hint for its next slice.
+ * handed over whole, once, when the watermark passes its end, and not before, that a key's record
+ * comes back as the hint for its next slice, and when a key's entry goes.
  */
 class OpenSlicesTest
 {
@@ -36,7 +36,7 @@ class OpenSlicesTest
     @Test
     void takesNothingBeforeTheFirstWatermarkNorOutsideTheTwoSlicesJustAheadOfIt()
     {
-        try (OpenSlices open = new OpenSlices(grid, layout, 16))
+        try (OpenSlices open = new OpenSlices(grid, layout, 16, 2))
         {
             assertFalse(open.add(TAG, 1, 0, 5), "no watermark yet");
             assertFalse(open.advance(Long.MIN_VALUE, this::fail), "the watermark before any opens nothing");
@@ -45,7 +45,7 @@ class OpenSlicesTest
             // Watermark -701: its next millisecond, -700, is in slice -1 ([-700, 300)), the first open one.
             assertFalse(open.advance(-701, this::fail));
             assertEquals(-1, open.openFrom());
-            assertEquals(-1 + OpenSlices.SPAN, open.openEnd());
+            assertEquals(-1 + 2, open.openEnd());
             assertFalse(open.add(TAG, 1, -2, 5), "a slice the watermark has passed the end of");
             assertTrue(open.add(TAG, 1, -1, 5));
             assertTrue(open.add(TAG, 1, 0, 5));
@@ -58,7 +58,7 @@ class OpenSlicesTest
     @Test
     void handsEachSliceOverWholeAndOnceWhenTheWatermarkPassesItsEnd()
     {
-        try (OpenSlices open = new OpenSlices(grid, layout, 16))
+        try (OpenSlices open = new OpenSlices(grid, layout, 16, 2))
         {
             open.advance(0, this::fail); // slice 0 holds 1: open from slice -1
             add(open, 7, -1, -4, 9, 2);
@@ -89,7 +89,7 @@ class OpenSlicesTest
     @Test
     void aKeysRecordComesBackAsTheHintForItsNextSlice()
     {
-        try (OpenSlices open = new OpenSlices(grid, layout, 16))
+        try (OpenSlices open = new OpenSlices(grid, layout, 16, 2))
         {
             open.advance(0, this::fail);
             add(open, 7, -1, 1);
@@ -116,9 +116,9 @@ class OpenSlicesTest
     }
 
     @Test
-    void aKeyQuietForAWholeSliceLosesItsEntryAndANewOneStartsWithoutAHint()
+    void aKeyLosesItsEntryAfterHandOversThatFindItEmptyAndANewOneStartsWithoutAHint()
     {
-        try (OpenSlices open = new OpenSlices(grid, layout, 16))
+        try (OpenSlices open = new OpenSlices(grid, layout, 16, 2))
         {
             open.advance(0, this::fail);
             add(open, 7, -1, 1);
@@ -128,15 +128,20 @@ class OpenSlicesTest
             assertTrue(open.advance(299, receiver));
             assertEquals(2, open.keys(), "both handed over: both stay");
 
-            assertTrue(open.advance(1_299, receiver), "key 7 held nothing at all: its entry goes");
-            assertEquals(1, open.keys());
-            assertTrue(open.advance(2_299, receiver), "key 8 too, a slice later");
-            assertEquals(0, open.keys());
-            assertFalse(open.advance(3_299, this::fail), "nothing left to hand over or remove");
+            assertTrue(open.advance(1_299, receiver), "key 8's slice 0");
+            for (int walk = 1; walk < OpenSlices.IDLE_WALKS; walk++)
+            {
+                assertEquals(2, open.keys(), "key 7 found empty " + walk + " times: it stays");
+                open.advance(1_299 + walk * 1_000L, this::fail);
+            }
+            assertEquals(1, open.keys(), "key 7 found empty " + OpenSlices.IDLE_WALKS + " times: its entry goes");
+            open.advance(1_299 + OpenSlices.IDLE_WALKS * 1_000L, this::fail);
+            assertEquals(0, open.keys(), "key 8 too, a slice later");
+            assertFalse(open.advance(9_299, this::fail), "nothing left to hand over or remove");
 
-            add(open, 7, 3, 1);
+            add(open, 7, 9, 1);
             final List<Integer> hints = new ArrayList<>();
-            open.advance(4_299, (keyTag, keyId, recordHint, slice, buffer, cellOffset) ->
+            open.advance(10_299, (keyTag, keyId, recordHint, slice, buffer, cellOffset) ->
             {
                 hints.add(recordHint);
                 return 0;
@@ -146,14 +151,90 @@ class OpenSlicesTest
     }
 
     @Test
+    void idleEntriesGoOnlyOnceTheyAreAnEighthOfTheTable()
+    {
+        try (OpenSlices open = new OpenSlices(grid, layout, 16, 2))
+        {
+            open.advance(0, this::fail);
+            for (long key = 0; key < 16; key++)
+            {
+                add(open, key, -1, 1);
+            }
+            open.advance(299, new Receiver());
+            // From now on keys 2 to 15 have an element in every slice, key 1 in the first only; key 0 in none.
+            long watermark = 299;
+            for (int walk = 0; walk < OpenSlices.IDLE_WALKS + 2; walk++)
+            {
+                final long slice = grid.sliceIndex(watermark + 1);
+                for (long key = walk == 0 ? 1 : 2; key < 16; key++)
+                {
+                    add(open, key, slice, 1);
+                }
+                watermark += 1_000;
+                open.advance(watermark, new Receiver());
+                final int expected = walk < OpenSlices.IDLE_WALKS ? 16 : 14;
+                assertEquals(expected, open.keys(), "after walk " + walk +
+                    ": key 0 idle alone is one of sixteen, under an eighth; once key 1 is idle too, both go");
+            }
+        }
+    }
+
+    @Test
+    void theSpanCoversTheWatermarkBoundWithinItsLimits()
+    {
+        assertEquals(2, OpenSlices.spanFor(grid, 0), "the slice the watermark is in and the next");
+        assertEquals(2, OpenSlices.spanFor(grid, 1_000));
+        assertEquals(3, OpenSlices.spanFor(grid, 1_001));
+        assertEquals(OpenSlices.MAX_SPAN, OpenSlices.spanFor(grid, 3_600_000));
+        final SliceGrid fine = new SliceGrid(Windows.sliding(Duration.ofSeconds(2), Duration.ofMillis(50)));
+        assertEquals(3, OpenSlices.spanFor(fine, 100));
+        assertEquals(5, OpenSlices.spanFor(fine, 200));
+        assertThrows(IllegalArgumentException.class, () -> new OpenSlices(grid, layout, 16, OpenSlices.MAX_SPAN + 1));
+        assertThrows(IllegalArgumentException.class, () -> new OpenSlices(grid, layout, 16, OpenSlices.MIN_SPAN - 1));
+    }
+
+    @Test
+    void aWiderSpanTakesSlicesFurtherAheadAndMovesThemDownAsTheWatermarkPasses()
+    {
+        try (OpenSlices open = new OpenSlices(grid, layout, 16, 4))
+        {
+            open.advance(0, this::fail); // open: slices -1 to 2
+            assertEquals(3, open.openEnd());
+            add(open, 7, -1, 1);
+            add(open, 7, 1, 2, 3);
+            add(open, 7, 2, 4);
+            assertFalse(open.add(TAG, 7, 3, 1), "beyond the open span");
+
+            final Receiver receiver = new Receiver();
+            assertTrue(open.advance(1_299, receiver), "slices -1 and 0 close");
+            assertEquals(List.of("key 7 slice -1: count 1 sum 1 min 1 max 1"), receiver.handedOver);
+            assertEquals(2, open.size(), "slices 1 and 2, moved down to the first two cells");
+            assertEquals(1, open.openFrom());
+            add(open, 7, 4, 5);
+            add(open, 7, 1, 6);
+
+            receiver.handedOver.clear();
+            assertTrue(open.advance(3_299, receiver), "slices 1 and 2 close; 4 stays");
+            assertEquals(List.of("key 7 slice 1: count 3 sum 11 min 2 max 6", "key 7 slice 2: count 1 sum 4 min 4 max 4"),
+                receiver.handedOver);
+            assertEquals(1, open.size());
+
+            receiver.handedOver.clear();
+            assertTrue(open.advance(Long.MAX_VALUE, receiver));
+            assertEquals(List.of("key 7 slice 4: count 1 sum 5 min 5 max 5"), receiver.handedOver);
+            assertEquals(0, open.keys());
+        }
+    }
+
+    @Test
     void theEndOfInputHandsOverEverythingRemovesEveryKeyAndThenTakesNothing()
     {
-        try (OpenSlices open = new OpenSlices(grid, layout, 16))
+        try (OpenSlices open = new OpenSlices(grid, layout, 16, 2))
         {
             open.advance(-5_000, this::fail);
             for (long key = 0; key < 100; key++)
             {
-                add(open, key, -6 + (key % OpenSlices.SPAN), key);
+                add(open, key, -6 + (key % 2), key);
             }
             final Receiver receiver = new Receiver();
             assertTrue(open.advance(Long.MAX_VALUE, receiver));
@@ -169,10 +250,11 @@ class OpenSlicesTest
     @Test
     void handsOverWhatAPlainModelHolds()
     {
-        for (int seed = 0; seed < 20; seed++)
+        for (int seed = 0; seed < 21; seed++)
         {
             final SplittableRandom random = new SplittableRandom(seed);
-            try (OpenSlices open = new OpenSlices(grid, layout, 4))
+            final int span = OpenSlices.MIN_SPAN + seed % 3 * 3; // 2, 5 and 8
+            try (OpenSlices open = new OpenSlices(grid, layout, 4, span))
             {
                 final TreeMap<Long, TreeMap<Long, long[]>> model = new TreeMap<>(); // slice -> key -> {count, sum, min, max}
                 long watermark = -10_000;
@@ -194,10 +276,11 @@ class OpenSlicesTest
                         open.advance(watermark, receiver);
                         expected.sort(null);
                         assertEquals(expected, receiver.sorted(), "seed " + seed + " step " + step);
+                        assertTrue(open.keys() <= 12, "one entry per key at most");
                         continue;
                     }
                     final long key = random.nextInt(12);
-                    final long slice = grid.sliceIndex(watermark + 1) + random.nextInt(3) - (random.nextInt(10) == 0 ? 1 : 0);
+                    final long slice = grid.sliceIndex(watermark + 1) + random.nextInt(span + 1) - (random.nextInt(10) == 0 ? 1 : 0);
                     final long value = random.nextLong(-50, 50);
                     final boolean taken = open.add(TAG, key, slice, value);
                     assertEquals(slice >= open.openFrom() && slice < open.openEnd(), taken, "seed " + seed + " step " + step);
@@ -219,7 +302,7 @@ class OpenSlicesTest
     @Test
     void aRestoredTableHandsOverWhatTheSavedOneWouldHaveInTheSameOrderWithTheSameHints()
     {
-        try (OpenSlices saved = new OpenSlices(grid, layout, 16); OpenSlices restored = new OpenSlices(grid, layout, 16))
+        try (OpenSlices saved = new OpenSlices(grid, layout, 16, 2); OpenSlices restored = new OpenSlices(grid, layout, 16, 2))
         {
             saved.advance(10_000, this::fail);
             for (long key = 0; key < 200; key++)
@@ -255,7 +338,7 @@ class OpenSlicesTest
     @Test
     void aCheckpointHoldingOpenSlicesBeforeAnyWatermarkIsRefused()
     {
-        try (OpenSlices saved = new OpenSlices(grid, layout, 16); OpenSlices restored = new OpenSlices(grid, layout, 16))
+        try (OpenSlices saved = new OpenSlices(grid, layout, 16, 2); OpenSlices restored = new OpenSlices(grid, layout, 16, 2))
         {
             saved.advance(10_000, this::fail);
             add(saved, 1, 10, 1);
@@ -266,12 +349,25 @@ class OpenSlicesTest
             final UnsafeBuffer bytes = new UnsafeBuffer(new byte[copy.length()]);
             bytes.putBytes(0, copy.buffer(), 0, copy.length());
             copy.close();
-            bytes.putLong(Integer.BYTES, Long.MIN_VALUE); // openFrom, after the section marker
+            bytes.putLong(Integer.BYTES * 2, Long.MIN_VALUE); // openFrom, after the section marker and the span
             final StateReader damaged = new StateReader(bytes, 0, bytes.capacity(), "damaged checkpoint");
             restored.restoreFrom(reader);
             assertEquals(1, restored.size());
             final IllegalStateException refused = assertThrows(IllegalStateException.class, () -> restored.restoreFrom(damaged));
             assertTrue(refused.getMessage().contains("while none can be open"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void aCheckpointWithAnotherSpanIsRefused()
+    {
+        try (OpenSlices saved = new OpenSlices(grid, layout, 16, 3); OpenSlices restored = new OpenSlices(grid, layout, 16, 2))
+        {
+            saved.advance(10_000, this::fail);
+            add(saved, 1, 11, 1); // open from slice 9: the third, which a span of two does not hold
+            final IllegalStateException refused =
+                assertThrows(IllegalStateException.class, () -> restored.restoreFrom(SavedState.readerOf(saved::saveTo)));
+            assertTrue(refused.getMessage().contains("the open slices span"), refused.getMessage());
         }
     }
 

@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * slices through the overflow path, and slices that stay there as the ring moves over them; the output
  * must not change at all. The default ring is itself checked against the naive Flink-rule reference by
  * the differential test. Firing without the running totals, merging every slice afresh, must not change
- * it either: random watermarks put elements behind the watermark, which must invalidate the totals.
+ * it either: random watermarks put elements behind the watermark, which must invalidate the totals. Nor
+ * may how many slices are kept open ahead of the watermark, restored from checkpoints or not.
  */
 class SliceRingOverflowTest
 {
@@ -60,6 +61,13 @@ class SliceRingOverflowTest
             "ring of 2, restored every 37 steps, for " + window + " lateness=" + lateness + " seed=" + seed);
         assertEquals(expected, run(window, lateness, defaultRing, true, steps, 29),
             "restored every 29 steps, for " + window + " lateness=" + lateness + " seed=" + seed);
+        for (final int span : new int[]{3, OpenSlices.MAX_SPAN})
+        {
+            assertEquals(expected, run(window, lateness, defaultRing, span, true, steps, 0),
+                "open span " + span + " for " + window + " lateness=" + lateness + " seed=" + seed);
+            assertEquals(expected, run(window, lateness, 2, span, true, steps, 31),
+                "open span " + span + ", ring of 2, restored every 31 steps, for " + window + " lateness=" + lateness + " seed=" + seed);
+        }
     }
 
     /** Each step is {key, time, value} for an element or {-1, watermark, 0} for a watermark. */
@@ -86,13 +94,20 @@ class SliceRingOverflowTest
         return run(window, lateness, ringSlices, runningTotals, steps, 0);
     }
 
-    /** @param restoreEvery 0 to run straight through, else checkpoint and restore the operator every so many steps. */
     private static List<String> run(
         final WindowSpec window, final long lateness, final int ringSlices, final boolean runningTotals, final List<long[]> steps,
         final int restoreEvery)
     {
+        return run(window, lateness, ringSlices, OpenSlices.MIN_SPAN, runningTotals, steps, restoreEvery);
+    }
+
+    /** @param restoreEvery 0 to run straight through, else checkpoint and restore the operator every so many steps. */
+    private static List<String> run(
+        final WindowSpec window, final long lateness, final int ringSlices, final int openSpan, final boolean runningTotals,
+        final List<long[]> steps, final int restoreEvery)
+    {
         try (WindowHarness harness = new WindowHarness(Aggregates.standard(),
-            out -> new SlidingWindowOperator(window, lateness, out, 4, ringSlices, runningTotals)))
+            out -> new SlidingWindowOperator(window, lateness, out, 4, ringSlices, openSpan, runningTotals)))
         {
             int done = 0;
             for (final long[] step : steps)

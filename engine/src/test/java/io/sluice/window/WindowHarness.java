@@ -32,7 +32,7 @@ public final class WindowHarness implements AutoCloseable
 
     public WindowHarness(final WindowSpec window, final long latenessMs, final Aggregate[] aggregates)
     {
-        this(aggregates, out -> WindowOperators.create(window, latenessMs, out, 16));
+        this(aggregates, out -> WindowOperators.create(window, latenessMs, out, 16, 0));
     }
 
     /** A harness around an operator built by hand, e.g. with unusual internal sizes. */
