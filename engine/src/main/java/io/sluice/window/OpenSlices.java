@@ -45,8 +45,9 @@ final class OpenSlices implements AutoCloseable
     /** The fewest slices open at once: the present one and the next, which a watermark between them leaves open. */
     static final int MIN_SPAN = 2;
     /**
-     * The most: slices narrower than the disorder put elements many slices ahead of the watermark, and past
-     * this the entry's shift on every hand-over (and its size) costs more than a probe of the store saves.
+     * The most: slices much narrower than the disorder put elements many slices ahead of the watermark, but
+     * every open slice is a cell more in each key's entry, moved at every hand-over; beyond these, elements
+     * go to the slice columns.
      */
     static final int MAX_SPAN = 8;
     /** Hand-overs in a row that find an entry empty before it goes. */
