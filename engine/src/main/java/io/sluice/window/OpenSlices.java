@@ -42,7 +42,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class OpenSlices implements AutoCloseable
 {
-    /** The fewest slices open at once: the present one and the next, which a watermark between them leaves open. */
+    /** The fewest slices open at once: the one the watermark is in, and the next, which the newest events cross into. */
     static final int MIN_SPAN = 2;
     /**
      * The most: slices much narrower than the disorder put elements many slices ahead of the watermark, but
@@ -84,7 +84,8 @@ final class OpenSlices implements AutoCloseable
         this.layout = layout;
         this.cellBytes = layout.bytes();
         this.span = span;
-        // Whole cache lines, so that the first open slice's cell shares the line the probe reads the key from.
+        // The cells, then the count of idle walks, in whole cache lines, so that the first open slice's cell
+        // shares the line the probe reads the key from.
         // Room for twice the keys expected: every probe step is a line, and at a third full rather than at
         // three fifths, fewer elements take a second one (sliding 1.09x in WindowRatios, for 4 MB at 10K keys).
         this.idleOffset = span * cellBytes;
@@ -136,7 +137,8 @@ final class OpenSlices implements AutoCloseable
     /**
      * Hands every slice the watermark has passed the end of to the receiver, in one walk of the keys in slot
      * order, and opens the span of slices from the first it has not passed; a key's cells still open move
-     * down to their new positions. Entries left with nothing, that handed nothing over, go.
+     * down to their new positions. Entries idle for {@link #IDLE_WALKS} hand-overs go once they are an
+     * eighth of the table, and every entry at the end of input.
      *
      * @param receiver takes each slice; it must not add here.
      * @return whether any slice was handed over or any entry went.

@@ -20,13 +20,14 @@ import org.agrona.concurrent.UnsafeBuffer;
  * the slice cannot change any output.
  *
  * <pre>
- *   element in the next two slices ──► the key's open entry ──► watermark passes a slice's end ──► slice columns
- *   any other element ─────────────────────────────────────────────────────────────────────────► slice columns
+ *   element in the open slices ──► the key's open entry ──► watermark passes a slice's end ──► slice columns
+ *   any other element ─────────────────────────────────────────────────────────────────────► slice columns
  *   watermark reaches a window end - 1 ──► one walk of the key records: merge, emit, free what is dead
  * </pre>
  *
  * <p>Nearly every element lands in {@link OpenSlices}, one probe of one table of keys, each entry holding
- * the key's two open slices. When the watermark passes a slice's end, the slice moves into
+ * the key's open slices: the one the watermark is in and as many after it as the watermark bound reaches.
+ * When the watermark passes a slice's end, the slice moves into
  * {@link SliceColumns}, a cell per key in the column of that slice, at the record number the key's entry
  * kept from its previous slice. Every key's windows end together, so a window end fires by one walk of the key
  * records in number order, which reads each column it needs forward: no timer and no lookup per key. A
