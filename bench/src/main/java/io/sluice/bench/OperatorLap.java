@@ -186,6 +186,8 @@ public final class OperatorLap implements LongUnaryOperator, AutoCloseable
                 return Windows.sliding(Duration.ofSeconds(10), Duration.ofSeconds(1));
             case "sliding-50ms":
                 return Windows.sliding(Duration.ofSeconds(2), Duration.ofMillis(50));
+            case "sliding-10ms":
+                return Windows.sliding(Duration.ofSeconds(2), Duration.ofMillis(10));
             case "sliding-100":
                 return Windows.sliding(Duration.ofSeconds(100), Duration.ofSeconds(1));
             case "tumbling-10s":

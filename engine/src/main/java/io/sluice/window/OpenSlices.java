@@ -44,12 +44,14 @@ final class OpenSlices implements AutoCloseable
 {
     /** The fewest slices open at once: the one the watermark is in, and the next, which the newest events cross into. */
     static final int MIN_SPAN = 2;
-    /**
-     * The most: slices much narrower than the disorder put elements many slices ahead of the watermark, but
-     * every open slice is a cell more in each key's entry, moved at every hand-over; beyond these, elements
-     * go to the slice columns.
-     */
+    /** The most this class takes; {@link #spanFor} picks no more than fit {@link #ENTRY_LINES}. */
     static final int MAX_SPAN = 8;
+    /**
+     * The cache lines an entry may take for its open slices to pay: every hand-over reads and moves each key's
+     * cells, so a line more per entry cost more at the watermarks than the elements it kept out of the slice
+     * columns saved (bench/PERFORMANCE.md, "Open slices as many as the disorder reaches").
+     */
+    static final int ENTRY_LINES = 2;
     /** Hand-overs in a row that find an entry empty before it goes. */
     static final int IDLE_WALKS = 4;
     private static final int SECTION = 0x0BE75114;
@@ -97,12 +99,15 @@ final class OpenSlices implements AutoCloseable
     /**
      * The slices to keep open for a watermark bound: an element at most the bound behind the newest lies
      * at most ceil(bound / slice width) slices past the first one the watermark has not passed, so that
-     * many more than one holds them all, within {@link #MIN_SPAN} and {@link #MAX_SPAN}.
+     * many more than one hold them all, if their cells fit {@link #ENTRY_LINES} with the rest of the entry;
+     * if not, {@link #MIN_SPAN}. Open slices that take only part of the elements cost more than they save:
+     * with 10 and 20 ms slices and a 100 ms bound, four and three were slower than two.
      */
-    static int spanFor(final SliceGrid grid, final long watermarkBoundMs)
+    static int spanFor(final SliceGrid grid, final long watermarkBoundMs, final int cellBytes)
     {
-        final long ahead = SliceGrid.ceilDiv(Math.max(0, watermarkBoundMs), grid.sliceMs);
-        return (int)Math.max(MIN_SPAN, Math.min(MAX_SPAN, ahead + 1));
+        final long holdingAll = SliceGrid.ceilDiv(Math.max(0, watermarkBoundMs), grid.sliceMs) + 1;
+        final int fitting = (ENTRY_LINES * BitUtil.CACHE_LINE_LENGTH - OffHeapTable.HEADER_BYTES - Long.BYTES) / cellBytes;
+        return holdingAll <= fitting ? (int)Math.max(MIN_SPAN, holdingAll) : MIN_SPAN;
     }
 
     /**

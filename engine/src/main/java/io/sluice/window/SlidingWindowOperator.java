@@ -75,7 +75,7 @@ public final class SlidingWindowOperator implements WindowOperator
         final long watermarkBoundMs)
     {
         this(window, allowedLatenessMs, output, expectedKeys, defaultRingSlices(window, allowedLatenessMs),
-            OpenSlices.spanFor(new SliceGrid(window), watermarkBoundMs), true);
+            OpenSlices.spanFor(new SliceGrid(window), watermarkBoundMs, output.layout().bytes()), true);
     }
 
     /**

@@ -180,15 +180,19 @@ class OpenSlicesTest
     }
 
     @Test
-    void theSpanCoversTheWatermarkBoundWithinItsLimits()
+    void theSpanHoldsEveryElementTheBoundAllowsOrStaysAtTwo()
     {
-        assertEquals(2, OpenSlices.spanFor(grid, 0), "the slice the watermark is in and the next");
-        assertEquals(2, OpenSlices.spanFor(grid, 1_000));
-        assertEquals(3, OpenSlices.spanFor(grid, 1_001));
-        assertEquals(OpenSlices.MAX_SPAN, OpenSlices.spanFor(grid, 3_600_000));
+        final int cell = layout.bytes(); // 32: three cells, the header and the idle count fill two lines
+        assertEquals(2, OpenSlices.spanFor(grid, 0, cell), "the slice the watermark is in and the next");
+        assertEquals(2, OpenSlices.spanFor(grid, 1_000, cell));
+        assertEquals(3, OpenSlices.spanFor(grid, 1_001, cell));
+        assertEquals(3, OpenSlices.spanFor(grid, 2_000, cell));
+        assertEquals(2, OpenSlices.spanFor(grid, 2_001, cell), "four would take a third line, and hold no more than part");
+        assertEquals(2, OpenSlices.spanFor(grid, 3_600_000, cell));
         final SliceGrid fine = new SliceGrid(Windows.sliding(Duration.ofSeconds(2), Duration.ofMillis(50)));
-        assertEquals(3, OpenSlices.spanFor(fine, 100));
-        assertEquals(5, OpenSlices.spanFor(fine, 200));
+        assertEquals(3, OpenSlices.spanFor(fine, 100, cell));
+        assertEquals(2, OpenSlices.spanFor(fine, 200, cell));
+        assertEquals(2, OpenSlices.spanFor(grid, 1_001, cell + 8), "a custom aggregate's word: two cells fit");
         assertThrows(IllegalArgumentException.class, () -> new OpenSlices(grid, layout, 16, OpenSlices.MAX_SPAN + 1));
         assertThrows(IllegalArgumentException.class, () -> new OpenSlices(grid, layout, 16, OpenSlices.MIN_SPAN - 1));
     }
