@@ -86,13 +86,10 @@ final class OpenSlices implements AutoCloseable
         this.layout = layout;
         this.cellBytes = layout.bytes();
         this.span = span;
-        // The cells, then the count of idle walks, in whole cache lines, so that the first open slice's cell
-        // shares the line the probe reads the key from.
+        this.idleOffset = span * cellBytes;
         // Room for twice the keys expected: every probe step is a line, and at a third full rather than at
         // three fifths, fewer elements take a second one (sliding 1.09x in WindowRatios, for 4 MB at 10K keys).
-        this.idleOffset = span * cellBytes;
-        final int entryBytes = BitUtil.align(OffHeapTable.HEADER_BYTES + idleOffset + Long.BYTES, BitUtil.CACHE_LINE_LENGTH);
-        this.keys = new OffHeapTable(entryBytes - OffHeapTable.HEADER_BYTES, expectedKeys * 2);
+        this.keys = new OffHeapTable(entryBytes(span, cellBytes) - OffHeapTable.HEADER_BYTES, expectedKeys * 2);
         open(Long.MIN_VALUE);
     }
 
@@ -106,8 +103,18 @@ final class OpenSlices implements AutoCloseable
     static int spanFor(final SliceGrid grid, final long watermarkBoundMs, final int cellBytes)
     {
         final long holdingAll = SliceGrid.ceilDiv(Math.max(0, watermarkBoundMs), grid.sliceMs) + 1;
-        final int fitting = (ENTRY_LINES * BitUtil.CACHE_LINE_LENGTH - OffHeapTable.HEADER_BYTES - Long.BYTES) / cellBytes;
-        return holdingAll <= fitting ? (int)Math.max(MIN_SPAN, holdingAll) : MIN_SPAN;
+        final boolean fits = holdingAll <= MAX_SPAN &&
+            entryBytes((int)holdingAll, cellBytes) <= ENTRY_LINES * BitUtil.CACHE_LINE_LENGTH;
+        return fits ? (int)Math.max(MIN_SPAN, holdingAll) : MIN_SPAN;
+    }
+
+    /**
+     * An entry's size: the table's header, a cell per open slice, then the count of idle walks, in whole cache
+     * lines, so that the first open slice's cell shares the line the probe reads the key from.
+     */
+    private static int entryBytes(final int span, final int cellBytes)
+    {
+        return BitUtil.align(OffHeapTable.HEADER_BYTES + span * cellBytes + Long.BYTES, BitUtil.CACHE_LINE_LENGTH);
     }
 
     /**
@@ -155,17 +162,19 @@ final class OpenSlices implements AutoCloseable
             return false;
         }
         // The first slice not passed holds watermark + 1; at the end of input (watermark +inf) none is left.
-        final long firstOpen = watermarkMs == Long.MAX_VALUE ? Long.MAX_VALUE : grid.sliceIndex(watermarkMs + 1);
+        final boolean endOfInput = watermarkMs == Long.MAX_VALUE;
+        final long firstOpen = endOfInput ? Long.MAX_VALUE : grid.sliceIndex(watermarkMs + 1);
         boolean changed = false;
         if (keys.size() > 0)
         {
             // At the end of input every open slice closes (and Long.MAX_VALUE - openFrom may overflow).
-            final int closed = firstOpen == Long.MAX_VALUE ? span : (int)Math.min(span, firstOpen - openFrom);
+            final int closed = endOfInput ? span : (int)Math.min(span, firstOpen - openFrom);
             final int live = liveCells;
-            final int idle = handOverAll(receiver, closed, firstOpen == Long.MAX_VALUE);
+            final int idle = handOverAll(receiver, closed, endOfInput);
             changed = liveCells != live;
-            // A removal walks the whole table again: worth it once it frees an eighth of it.
-            if (idle > 0 && (idle >= keys.size() >> 3 || firstOpen == Long.MAX_VALUE))
+            // A removal walks the whole table again: worth it once it frees an eighth of it (at the end of
+            // input, every entry is left for removal).
+            if (idle > 0 && idle >= keys.size() >> 3)
             {
                 keys.removeWhere(isIdle);
                 changed = true;

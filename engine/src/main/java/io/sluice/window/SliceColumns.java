@@ -10,6 +10,8 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.Arrays;
+
 /**
  * The closed slices of a sliding window, for every key: one column of accumulator cells per slice
  * index, one cell per key record, over a ring of slice indexes that all keys share.
@@ -247,8 +249,8 @@ final class SliceColumns implements AutoCloseable
         if (record == ringCellsOf.length)
         {
             // A new high of records, as the arena grows: not in a steady state.
-            ringCellsOf = java.util.Arrays.copyOf(ringCellsOf, record * 2);
-            overflowSlicesOf = java.util.Arrays.copyOf(overflowSlicesOf, record * 2);
+            ringCellsOf = Arrays.copyOf(ringCellsOf, record * 2);
+            overflowSlicesOf = Arrays.copyOf(overflowSlicesOf, record * 2);
         }
         keys.aux(keys.insert(keyId, 0, keyTag), record);
         final UnsafeBuffer cells = records.buffer();
@@ -823,7 +825,7 @@ final class SliceColumns implements AutoCloseable
         keys.restoreFrom(in);
         records.restoreFrom(in);
         overflow.restoreFrom(in);
-        java.util.Arrays.fill(columnCells, 0);
+        Arrays.fill(columnCells, 0);
         ringCells = 0;
         final int limit = records.recordLimit();
         final int counts = Math.max(ringCellsOf.length, limit);
